@@ -1,0 +1,5 @@
+"""`python -m nocrx` runs the CLI."""
+
+from nocrx.cli.app import main
+
+main()

@@ -1,0 +1,374 @@
+"""The reference-data store: the only module that talks to SQLite.
+
+One file (the user's data directory by default; ``NOCRX_DB`` or ``--db`` picks another) holds
+every loaded release of every official file, with its source file, sha256, release and row
+count in ``data_sources``. Reads used by the decision are memoised per store, because a batch
+asks the same few questions (this NDC in that release) thousands of times.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from nocrx.data.records import KINDS, CrosswalkRow, HCPCSCode, ParsedFile, Release
+from nocrx.errors import DataFileError
+from nocrx.model import Product
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+LoadStatus = Literal["loaded", "replaced", "unchanged", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    status: LoadStatus
+    release: Release
+    reason: str
+
+
+class Store:
+    """An open reference-data store. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # check_same_thread=False: the API serves reads from a thread pool; writes are CLI-only.
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.executescript(resources.files("nocrx.data").joinpath("schema.sql").read_text("utf-8"))
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def load(self, parsed: ParsedFile, *, source_file: str, sha256: str, replace: bool = False) -> LoadResult:
+        """Load one parsed file as a release; the same file twice changes nothing.
+
+        A different file for a release already loaded is skipped unless ``replace`` is set,
+        so a folder holding both an official file and a converted copy loads it once.
+        """
+        if parsed.kind not in KINDS:
+            raise DataFileError(f'Unknown data kind "{parsed.kind}".')
+        existing = self._release_row(parsed.kind, parsed.release)
+        if existing is not None and existing.sha256 == sha256:
+            return LoadResult("unchanged", existing, f"already loaded from {existing.source_file}")
+        if existing is not None and not replace:
+            return LoadResult(
+                "skipped", existing,
+                f"{parsed.kind} release {parsed.release} is already loaded from {existing.source_file} "
+                "(use --replace to load this file instead)",
+            )  # fmt: skip
+        with self._db:
+            if existing is not None:
+                self._db.execute("DELETE FROM data_sources WHERE id = ?", (existing.id,))
+            cursor = self._db.execute(
+                "INSERT INTO data_sources (kind, release, effective_from, effective_to, source_file, sha256,"
+                " row_count, loaded_at, source_url, notes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    parsed.kind, parsed.release, _iso(parsed.effective_from), _iso(parsed.effective_to),
+                    source_file, sha256, len(parsed.rows), datetime.now(UTC).isoformat(timespec="seconds"),
+                    parsed.source_url, parsed.notes,
+                ),
+            )  # fmt: skip
+            source_id = cursor.lastrowid
+            if parsed.rows:
+                columns = list(parsed.rows[0])
+                sql = (
+                    f"INSERT INTO {parsed.kind} (source_id, {', '.join(columns)}) "  # noqa: S608 - kind is checked against KINDS, columns come from our parsers
+                    f"VALUES (?, {', '.join('?' * len(columns))})"
+                )
+                self._db.executemany(sql, ([source_id, *(row.get(c) for c in columns)] for row in parsed.rows))
+        self._memo.clear()
+        release = self._release_row(parsed.kind, parsed.release)
+        assert release is not None
+        logger.info("loaded %d %s rows, release %s", len(parsed.rows), parsed.kind, parsed.release)
+        return LoadResult("replaced" if existing else "loaded", release, "")
+
+    # ---- releases --------------------------------------------------------------------------
+
+    def releases(self, kind: str | None = None) -> list[Release]:
+        """Every loaded release, oldest first within a kind."""
+        sql = "SELECT * FROM data_sources"
+        args: tuple[Any, ...] = ()
+        if kind:
+            sql, args = sql + " WHERE kind = ?", (kind,)
+        rows = self._db.execute(sql + " ORDER BY kind, effective_from, release", args).fetchall()
+        return [_release(r) for r in rows]
+
+    def release_in_force(self, kind: str, day: date) -> Release | None:
+        """The release of ``kind`` whose effective dates cover ``day`` (the newest if several)."""
+        return self._memoised(("in_force", kind, day), lambda: self._release_in_force(kind, day))
+
+    def _release_in_force(self, kind: str, day: date) -> Release | None:
+        covering = [r for r in self.releases(kind) if r.covers(day)]
+        return covering[-1] if covering else None
+
+    def latest_release(self, kind: str) -> Release | None:
+        releases = self.releases(kind)
+        return releases[-1] if releases else None
+
+    def _release_row(self, kind: str, release: str) -> Release | None:
+        row = self._db.execute(
+            "SELECT * FROM data_sources WHERE kind = ? AND release = ?", (kind, release)
+        ).fetchone()
+        return None if row is None else _release(row)
+
+    # ---- crosswalks and codes --------------------------------------------------------------
+
+    def crosswalk_rows(self, release: Release, ndc_11: str) -> tuple[CrosswalkRow, ...]:
+        """The ASP crosswalk rows of this release for one NDC (several codes are possible)."""
+        return self._memoised(("asp_xw", release.id, ndc_11), lambda: self._crosswalk(release, ndc_11, "asp"))
+
+    def noc_crosswalk_rows(self, release: Release, ndc_11: str) -> tuple[CrosswalkRow, ...]:
+        return self._memoised(("noc_xw", release.id, ndc_11), lambda: self._crosswalk(release, ndc_11, "noc"))
+
+    def _crosswalk(self, release: Release, ndc_11: str, which: str) -> tuple[CrosswalkRow, ...]:
+        if which == "asp":
+            sql = (
+                "SELECT hcpcs, ndc_11, drug_name, labeler, hcpcs_dosage, package_size, package_quantity,"
+                " billing_units, billing_units_per_package, short_description"
+                " FROM asp_crosswalk WHERE source_id = ? AND ndc_11 = ? ORDER BY hcpcs"
+            )
+        else:
+            sql = (
+                "SELECT NULL AS hcpcs, ndc_11, drug_name, labeler, dosage AS hcpcs_dosage, package_size,"
+                " package_quantity, billing_units, billing_units_per_package, generic_name AS short_description"
+                " FROM noc_crosswalk WHERE source_id = ? AND ndc_11 = ?"
+            )
+        rows = self._db.execute(sql, (release.id, ndc_11)).fetchall()
+        return tuple(CrosswalkRow(**{k: r[k] or "" for k in r.keys()} | {"hcpcs": r["hcpcs"],
+                     "release": release.release}) for r in rows)  # fmt: skip
+
+    def codes_for_hcpcs_in_crosswalk(self, release: Release, hcpcs: str) -> tuple[CrosswalkRow, ...]:
+        """Every NDC the crosswalk release lists under one code (for dosage lookups)."""
+        def query() -> tuple[CrosswalkRow, ...]:
+            rows = self._db.execute(
+                "SELECT hcpcs, ndc_11, drug_name, labeler, hcpcs_dosage, package_size, package_quantity,"
+                " billing_units, billing_units_per_package, short_description"
+                " FROM asp_crosswalk WHERE source_id = ? AND hcpcs = ? LIMIT 50",
+                (release.id, hcpcs),
+            ).fetchall()
+            return tuple(CrosswalkRow(**{k: r[k] or "" for k in r.keys()}, release=release.release) for r in rows)
+
+        return self._memoised(("xw_code", release.id, hcpcs), query)
+
+    def hcpcs_code(self, release: Release, code: str) -> HCPCSCode | None:
+        """One code of an HCPCS release (modifiers excluded)."""
+        def query() -> HCPCSCode | None:
+            row = self._db.execute(
+                "SELECT * FROM hcpcs_codes WHERE source_id = ? AND hcpcs = ? AND is_modifier = 0",
+                (release.id, code),
+            ).fetchone()
+            return None if row is None else _hcpcs(row)
+
+        return self._memoised(("hcpcs", release.id, code), query)
+
+    def hcpcs_search(self, release: Release, word: str) -> tuple[HCPCSCode, ...]:
+        """Codes of an HCPCS release whose long descriptor contains ``word`` (case-insensitive)."""
+        def query() -> tuple[HCPCSCode, ...]:
+            rows = self._db.execute(
+                "SELECT * FROM hcpcs_codes WHERE source_id = ? AND is_modifier = 0"
+                " AND long_description LIKE ? ORDER BY hcpcs",
+                (release.id, f"%{word}%"),
+            ).fetchall()
+            return tuple(_hcpcs(r) for r in rows)
+
+        return self._memoised(("hcpcs_search", release.id, word.lower()), query)
+
+    def noc_code_list(self) -> frozenset[str]:
+        """Every code on the loaded CMS NOC code lists."""
+        return self._memoised(("noc_codes",), lambda: frozenset(
+            r[0] for r in self._db.execute("SELECT DISTINCT hcpcs FROM noc_codes")))  # fmt: skip
+
+    # ---- FDA directory and formulary -------------------------------------------------------
+
+    def product(self, ndc_11: str) -> Product | None:
+        """What the loaded FDA files (package first, then product) or the formulary say of an NDC."""
+        return self._memoised(("product", ndc_11), lambda: self._product(ndc_11))
+
+    def _product(self, ndc_11: str) -> Product | None:
+        package = self._db.execute(
+            "SELECT p.*, k.start_marketing_date AS pkg_start, k.end_marketing_date AS pkg_end,"
+            " k.description AS pkg_description, s.kind || ' ' || s.release AS src"
+            " FROM fda_packages k JOIN data_sources s ON s.id = k.source_id"
+            " LEFT JOIN fda_products p ON p.product_ndc_9 = substr(k.ndc_11, 1, 9)"
+            "   AND (p.product_id = k.product_id OR k.product_id IS NULL)"
+            " WHERE k.ndc_11 = ? ORDER BY p.is_unfinished, s.effective_from DESC LIMIT 1",
+            (ndc_11,),
+        ).fetchone()
+        if package is not None and package["product_ndc"] is not None:
+            return _product(package, package=package)
+        product = self._db.execute(
+            "SELECT p.*, s.kind || ' ' || s.release AS src FROM fda_products p"
+            " JOIN data_sources s ON s.id = p.source_id WHERE p.product_ndc_9 = ?"
+            " ORDER BY p.is_unfinished, (p.marketing_category IS NULL), s.effective_from DESC LIMIT 1",
+            (ndc_11[:9],),
+        ).fetchone()
+        if product is not None:
+            return _product(product, package=package)
+        item = self._db.execute(
+            "SELECT f.*, s.kind || ' ' || s.release AS src FROM formulary f"
+            " JOIN data_sources s ON s.id = f.source_id WHERE f.ndc_11 = ? LIMIT 1",
+            (ndc_11,),
+        ).fetchone()
+        if item is not None:
+            return Product(product_ndc=ndc_11[:9], proprietary_name=item["drug_name"], route=item["route"],
+                           source=item["src"])  # fmt: skip
+        return None
+
+    def formulary_entry(self, ndc_11: str) -> dict[str, Any] | None:
+        """The practice formulary row for an NDC (name, strength, route, hcpcs, category)."""
+        def query() -> dict[str, Any] | None:
+            row = self._db.execute("SELECT * FROM formulary WHERE ndc_11 = ? LIMIT 1", (ndc_11,)).fetchone()
+            return None if row is None else dict(row)
+
+        return self._memoised(("formulary", ndc_11), query)
+
+    def has_fda_directory(self) -> bool:
+        return bool(self.releases("fda_products"))
+
+    def known_ndc_11s(self, candidates: Sequence[str]) -> list[str]:
+        """The candidates that some loaded file knows as a package (FDA, crosswalk or formulary)."""
+        known = []
+        for ndc in candidates:
+            found = self._db.execute(
+                "SELECT 1 FROM fda_packages WHERE ndc_11 = ? UNION ALL SELECT 1 FROM asp_crosswalk WHERE ndc_11 = ?"
+                " UNION ALL SELECT 1 FROM noc_crosswalk WHERE ndc_11 = ?"
+                " UNION ALL SELECT 1 FROM formulary WHERE ndc_11 = ? LIMIT 1",
+                (ndc, ndc, ndc, ndc),
+            ).fetchone()
+            if found:
+                known.append(ndc)
+        return known
+
+    # ---- prices ----------------------------------------------------------------------------
+
+    def asp_payment_limit(self, release: Release, hcpcs: str) -> tuple[Decimal, str] | None:
+        """(payment limit per HCPCS unit, HCPCS code dosage) from an ASP pricing release."""
+        def query() -> tuple[Decimal, str] | None:
+            row = self._db.execute(
+                "SELECT payment_limit, hcpcs_dosage FROM asp_pricing WHERE source_id = ? AND hcpcs = ?",
+                (release.id, hcpcs),
+            ).fetchone()
+            return None if row is None or row[0] is None else (_decimal(row[0]), row[1] or "")
+
+        return self._memoised(("asp_price", release.id, hcpcs), query)
+
+    def noc_payment_limits(self, release: Release) -> tuple[tuple[str, str, Decimal], ...]:
+        """Every (generic name, dosage, payment limit) of a NOC pricing release."""
+        def query() -> tuple[tuple[str, str, Decimal], ...]:
+            rows = self._db.execute(
+                "SELECT generic_name, dosage, payment_limit FROM noc_pricing WHERE source_id = ?", (release.id,)
+            ).fetchall()
+            return tuple((r[0], r[1] or "", _decimal(r[2])) for r in rows if r[2] is not None)
+
+        return self._memoised(("noc_price", release.id), query)
+
+    def opps_entry(self, release: Release, hcpcs: str) -> tuple[str, str, Decimal | None] | None:
+        """(status indicator, APC, payment rate) of a code in an OPPS Addendum B release."""
+        def query() -> tuple[str, str, Decimal | None] | None:
+            row = self._db.execute(
+                "SELECT status_indicator, apc, payment_rate FROM opps_addendum_b WHERE source_id = ? AND hcpcs = ?",
+                (release.id, hcpcs),
+            ).fetchone()
+            if row is None:
+                return None
+            return row[0] or "", row[1] or "", None if row[2] is None else _decimal(row[2])
+
+        return self._memoised(("opps", release.id, hcpcs), query)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table, for status output and tests."""
+        return {kind: self._db.execute(f"SELECT count(*) FROM {kind}").fetchone()[0] for kind in KINDS}  # noqa: S608 - fixed table names
+
+    def table_rows(self, kind: str, release: Release, limit: int = 10) -> list[dict[str, Any]]:
+        """A few rows of one release (for `nocrx data show` and tests)."""
+        if kind not in KINDS:
+            raise DataFileError(f'Unknown data kind "{kind}".')
+        rows = self._db.execute(
+            f"SELECT * FROM {kind} WHERE source_id = ? LIMIT ?", (release.id, limit)  # noqa: S608 - checked kind
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def _memoised(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
+
+def _release(row: sqlite3.Row) -> Release:
+    return Release(
+        id=row["id"], kind=row["kind"], release=row["release"],
+        effective_from=_date(row["effective_from"]), effective_to=_date(row["effective_to"]),
+        source_file=row["source_file"], sha256=row["sha256"], row_count=row["row_count"],
+        loaded_at=row["loaded_at"], source_url=row["source_url"], notes=row["notes"],
+    )  # fmt: skip
+
+
+def _hcpcs(row: sqlite3.Row) -> HCPCSCode:
+    return HCPCSCode(
+        hcpcs=row["hcpcs"], long_description=row["long_description"] or "",
+        short_description=row["short_description"] or "", add_date=_date(row["add_date"]),
+        action_effective_date=_date(row["action_effective_date"]),
+        termination_date=_date(row["termination_date"]), action_code=row["action_code"],
+        coverage_code=row["coverage_code"], pricing_indicator=row["pricing_indicator"], betos=row["betos"],
+    )  # fmt: skip
+
+
+def _product(row: sqlite3.Row, *, package: sqlite3.Row | None) -> Product:
+    return Product(
+        product_ndc=row["product_ndc"], proprietary_name=row["proprietary_name"],
+        nonproprietary_name=row["nonproprietary_name"], dosage_form=row["dosage_form"], route=row["route"],
+        marketing_category=row["marketing_category"], application_number=row["application_number"],
+        start_marketing_date=_date(row["start_marketing_date"]),
+        end_marketing_date=_date(row["end_marketing_date"]),
+        package_start_marketing_date=_date(package["pkg_start"]) if package else None,
+        package_end_marketing_date=_date(package["pkg_end"]) if package else None,
+        package_description=package["pkg_description"] if package else None,
+        pharm_classes=row["pharm_classes"], source=row["src"],
+    )  # fmt: skip
+
+
+def _date(value: str | None) -> date | None:
+    """Read an ISO date (YYYY-MM-DD) or a CMS/FDA compact date (YYYYMMDD)."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 8 and text.isdigit():
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _decimal(value: float | str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)

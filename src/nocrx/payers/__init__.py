@@ -1,0 +1,1 @@
+"""payers package."""
