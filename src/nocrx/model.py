@@ -167,13 +167,22 @@ class Product:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """Which HCPCS code, how many units, and why (``nocrx.decide.decide``)."""
+    """Which HCPCS code, how many units, and why (``nocrx.decide.decide``).
+
+    kind "specific": a specific code exists for this NDC/ingredient on the DOS (``code``; when
+    the NDC maps to several codes, ``code`` is None and ``candidates`` lists them). kind "noc":
+    no specific code was found, ``code`` is the NOC code to use, and ``candidates`` holds
+    probable specific codes a person should look at (descriptor matches that were not exact
+    and unique). kind "unknown": not enough input or data to decide. ``units`` are the billing
+    units for the dose given; ``waste_units`` the discarded amount for a JW line.
+    """
 
     code: str | None
     kind: Literal["specific", "noc", "unknown"]
     units: Decimal | None
     ndc_11: str | None
     modifiers: tuple[str, ...] = ()
+    waste_units: Decimal | None = None
     nature: tuple[str, ...] = ()
     nature_is_guessed: bool = False
     hcpcs_dosage: str | None = None
