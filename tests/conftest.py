@@ -16,7 +16,9 @@ SHARED_DATA = SHARED / "data"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden files from the output")
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite tests/golden files from the output"
+    )
 
 
 @pytest.fixture

@@ -23,7 +23,11 @@ class Checker:
     def check(self, line: ClaimLine) -> Evaluation:
         decision = self.decide(line)
         findings = sort_findings(decision.findings)
-        status = "errors" if any(f.severity == "error" for f in findings) else (
-            "warnings" if any(f.severity == "warning" for f in findings) else "ok")
-        return Evaluation(line=line, decision=decision, payer_id=line.payer or "medicare",
-                          findings=findings, status=status)
+        status = (
+            "errors"
+            if any(f.severity == "error" for f in findings)
+            else ("warnings" if any(f.severity == "warning" for f in findings) else "ok")
+        )
+        return Evaluation(
+            line=line, decision=decision, payer_id=line.payer or "medicare", findings=findings, status=status
+        )

@@ -29,14 +29,39 @@ from nocrx.model import (
 )
 
 TOP_LEVEL_FIELDS = {
-    "date_of_service", "payer", "setting", "hcpcs", "modifiers", "units", "charge", "diagnoses",
-    "narrative", "340b", "drug", "administration", "line_id", "revenue_code", "condition_codes",
-    "value_codes", "attachment",
-}  # fmt: skip
+    "date_of_service",
+    "payer",
+    "setting",
+    "hcpcs",
+    "modifiers",
+    "units",
+    "charge",
+    "diagnoses",
+    "narrative",
+    "340b",
+    "drug",
+    "administration",
+    "line_id",
+    "revenue_code",
+    "condition_codes",
+    "value_codes",
+    "attachment",
+}
 DRUG_FIELDS = {
-    "ndc", "name", "strength", "dose", "wasted", "quantity", "doses_per_vial", "route", "container",
-    "category", "components", "investigational", "fda_approval_date",
-}  # fmt: skip
+    "ndc",
+    "name",
+    "strength",
+    "dose",
+    "wasted",
+    "quantity",
+    "doses_per_vial",
+    "route",
+    "container",
+    "category",
+    "components",
+    "investigational",
+    "fda_approval_date",
+}
 CONTAINERS = ("single-dose", "multi-dose")
 
 
@@ -68,8 +93,10 @@ def parse_claim_line(data: Any) -> ClaimLine:
         line_id=_optional_text(obj, "line_id"),
         revenue_code=_optional_text(obj, "revenue_code"),
         condition_codes=tuple(_text_list(obj.get("condition_codes"), "condition_codes")),
-        value_codes=tuple(_value_code(v, f"value_codes[{i}]") for i, v in enumerate(
-            _list(obj.get("value_codes"), "value_codes"))),
+        value_codes=tuple(
+            _value_code(v, f"value_codes[{i}]")
+            for i, v in enumerate(_list(obj.get("value_codes"), "value_codes"))
+        ),
         attachment=_attachment(obj.get("attachment")),
     )
 
@@ -230,9 +257,7 @@ def _optional_choice(obj: dict[str, Any], key: str, choices: tuple[str, ...], pr
         return None
     text = text.lower()
     if text not in choices:
-        raise InvalidInput(
-            f'{prefix}{key}: "{text}" is not one of {", ".join(choices)}.', field=prefix + key
-        )
+        raise InvalidInput(f'{prefix}{key}: "{text}" is not one of {", ".join(choices)}.', field=prefix + key)
     return text
 
 

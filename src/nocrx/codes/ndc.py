@@ -104,8 +104,7 @@ def parse_ndc(raw: str, *, resolve: Callable[[tuple[str, ...]], list[str]] | Non
             field="drug.ndc",
         )
     raise InvalidNDC(
-        f'"{raw}" is not an NDC: expected 10 digits in 4-4-2, 5-3-2 or 5-4-1 segments, '
-        "or 11 digits (5-4-2).",
+        f'"{raw}" is not an NDC: expected 10 digits in 4-4-2, 5-3-2 or 5-4-1 segments, or 11 digits (5-4-2).',
         field="drug.ndc",
     )
 
@@ -121,9 +120,7 @@ def _from_segments(parts: list[str], raw: str) -> str:
     )
 
 
-def _resolve_ten_digits(
-    digits: str, raw: str, resolve: Callable[[tuple[str, ...]], list[str]] | None
-) -> str:
+def _resolve_ten_digits(digits: str, raw: str, resolve: Callable[[tuple[str, ...]], list[str]] | None) -> str:
     candidates = ten_digit_candidates(digits)
     known = resolve(candidates) if resolve else []
     if len(known) == 1:

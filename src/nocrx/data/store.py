@@ -73,10 +73,11 @@ class Store:
             return LoadResult("unchanged", existing, f"already loaded from {existing.source_file}")
         if existing is not None and not replace:
             return LoadResult(
-                "skipped", existing,
+                "skipped",
+                existing,
                 f"{parsed.kind} release {parsed.release} is already loaded from {existing.source_file} "
                 "(use --replace to load this file instead)",
-            )  # fmt: skip
+            )
         with self._db:
             if existing is not None:
                 self._db.execute("DELETE FROM data_sources WHERE id = ?", (existing.id,))
@@ -84,11 +85,18 @@ class Store:
                 "INSERT INTO data_sources (kind, release, effective_from, effective_to, source_file, sha256,"
                 " row_count, loaded_at, source_url, notes) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
-                    parsed.kind, parsed.release, _iso(parsed.effective_from), _iso(parsed.effective_to),
-                    source_file, sha256, len(parsed.rows), datetime.now(UTC).isoformat(timespec="seconds"),
-                    parsed.source_url, parsed.notes,
+                    parsed.kind,
+                    parsed.release,
+                    _iso(parsed.effective_from),
+                    _iso(parsed.effective_to),
+                    source_file,
+                    sha256,
+                    len(parsed.rows),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    parsed.source_url,
+                    parsed.notes,
                 ),
-            )  # fmt: skip
+            )
             source_id = cursor.lastrowid
             if parsed.rows:
                 columns = list(parsed.rows[0])
@@ -96,7 +104,9 @@ class Store:
                     f"INSERT INTO {parsed.kind} (source_id, {', '.join(columns)}) "  # noqa: S608 - kind is checked against KINDS, columns come from our parsers
                     f"VALUES (?, {', '.join('?' * len(columns))})"
                 )
-                self._db.executemany(sql, ([source_id, *(row.get(c) for c in columns)] for row in parsed.rows))
+                self._db.executemany(
+                    sql, ([source_id, *(row.get(c) for c in columns)] for row in parsed.rows)
+                )
         self._memo.clear()
         release = self._release_row(parsed.kind, parsed.release)
         assert release is not None
@@ -155,24 +165,11 @@ class Store:
                 " FROM noc_crosswalk WHERE source_id = ? AND ndc_11 = ?"
             )
         rows = self._db.execute(sql, (release.id, ndc_11)).fetchall()
-        return tuple(CrosswalkRow(**{k: r[k] or "" for k in r.keys()} | {"hcpcs": r["hcpcs"],
-                     "release": release.release}) for r in rows)  # fmt: skip
-
-    def codes_for_hcpcs_in_crosswalk(self, release: Release, hcpcs: str) -> tuple[CrosswalkRow, ...]:
-        """Every NDC the crosswalk release lists under one code (for dosage lookups)."""
-        def query() -> tuple[CrosswalkRow, ...]:
-            rows = self._db.execute(
-                "SELECT hcpcs, ndc_11, drug_name, labeler, hcpcs_dosage, package_size, package_quantity,"
-                " billing_units, billing_units_per_package, short_description"
-                " FROM asp_crosswalk WHERE source_id = ? AND hcpcs = ? LIMIT 50",
-                (release.id, hcpcs),
-            ).fetchall()
-            return tuple(CrosswalkRow(**{k: r[k] or "" for k in r.keys()}, release=release.release) for r in rows)
-
-        return self._memoised(("xw_code", release.id, hcpcs), query)
+        return tuple(_crosswalk_row(r, release.release) for r in rows)
 
     def hcpcs_code(self, release: Release, code: str) -> HCPCSCode | None:
         """One code of an HCPCS release (modifiers excluded)."""
+
         def query() -> HCPCSCode | None:
             row = self._db.execute(
                 "SELECT * FROM hcpcs_codes WHERE source_id = ? AND hcpcs = ? AND is_modifier = 0",
@@ -184,6 +181,7 @@ class Store:
 
     def hcpcs_search(self, release: Release, word: str) -> tuple[HCPCSCode, ...]:
         """Codes of an HCPCS release whose long descriptor contains ``word`` (case-insensitive)."""
+
         def query() -> tuple[HCPCSCode, ...]:
             rows = self._db.execute(
                 "SELECT * FROM hcpcs_codes WHERE source_id = ? AND is_modifier = 0"
@@ -196,8 +194,10 @@ class Store:
 
     def noc_code_list(self) -> frozenset[str]:
         """Every code on the loaded CMS NOC code lists."""
-        return self._memoised(("noc_codes",), lambda: frozenset(
-            r[0] for r in self._db.execute("SELECT DISTINCT hcpcs FROM noc_codes")))  # fmt: skip
+        return self._memoised(
+            ("noc_codes",),
+            lambda: frozenset(r[0] for r in self._db.execute("SELECT DISTINCT hcpcs FROM noc_codes")),
+        )
 
     # ---- FDA directory and formulary -------------------------------------------------------
 
@@ -231,12 +231,17 @@ class Store:
             (ndc_11,),
         ).fetchone()
         if item is not None:
-            return Product(product_ndc=ndc_11[:9], proprietary_name=item["drug_name"], route=item["route"],
-                           source=item["src"])  # fmt: skip
+            return Product(
+                product_ndc=ndc_11[:9],
+                proprietary_name=item["drug_name"],
+                route=item["route"],
+                source=item["src"],
+            )
         return None
 
     def formulary_entry(self, ndc_11: str) -> dict[str, Any] | None:
         """The practice formulary row for an NDC (name, strength, route, hcpcs, category)."""
+
         def query() -> dict[str, Any] | None:
             row = self._db.execute("SELECT * FROM formulary WHERE ndc_11 = ? LIMIT 1", (ndc_11,)).fetchone()
             return None if row is None else dict(row)
@@ -264,6 +269,7 @@ class Store:
 
     def asp_payment_limit(self, release: Release, hcpcs: str) -> tuple[Decimal, str] | None:
         """(payment limit per HCPCS unit, HCPCS code dosage) from an ASP pricing release."""
+
         def query() -> tuple[Decimal, str] | None:
             row = self._db.execute(
                 "SELECT payment_limit, hcpcs_dosage FROM asp_pricing WHERE source_id = ? AND hcpcs = ?",
@@ -275,9 +281,11 @@ class Store:
 
     def noc_payment_limits(self, release: Release) -> tuple[tuple[str, str, Decimal], ...]:
         """Every (generic name, dosage, payment limit) of a NOC pricing release."""
+
         def query() -> tuple[tuple[str, str, Decimal], ...]:
             rows = self._db.execute(
-                "SELECT generic_name, dosage, payment_limit FROM noc_pricing WHERE source_id = ?", (release.id,)
+                "SELECT generic_name, dosage, payment_limit FROM noc_pricing WHERE source_id = ?",
+                (release.id,),
             ).fetchall()
             return tuple((r[0], r[1] or "", _decimal(r[2])) for r in rows if r[2] is not None)
 
@@ -285,6 +293,7 @@ class Store:
 
     def opps_entry(self, release: Release, hcpcs: str) -> tuple[str, str, Decimal | None] | None:
         """(status indicator, APC, payment rate) of a code in an OPPS Addendum B release."""
+
         def query() -> tuple[str, str, Decimal | None] | None:
             row = self._db.execute(
                 "SELECT status_indicator, apc, payment_rate FROM opps_addendum_b WHERE source_id = ? AND hcpcs = ?",
@@ -305,7 +314,8 @@ class Store:
         if kind not in KINDS:
             raise DataFileError(f'Unknown data kind "{kind}".')
         rows = self._db.execute(
-            f"SELECT * FROM {kind} WHERE source_id = ? LIMIT ?", (release.id, limit)  # noqa: S608 - checked kind
+            f"SELECT * FROM {kind} WHERE source_id = ? LIMIT ?",  # noqa: S608 - kind checked against KINDS
+            (release.id, limit),
         ).fetchall()
         return [dict(r) for r in rows]
 
@@ -319,35 +329,57 @@ class Store:
 
 def _release(row: sqlite3.Row) -> Release:
     return Release(
-        id=row["id"], kind=row["kind"], release=row["release"],
-        effective_from=_date(row["effective_from"]), effective_to=_date(row["effective_to"]),
-        source_file=row["source_file"], sha256=row["sha256"], row_count=row["row_count"],
-        loaded_at=row["loaded_at"], source_url=row["source_url"], notes=row["notes"],
-    )  # fmt: skip
+        id=row["id"],
+        kind=row["kind"],
+        release=row["release"],
+        effective_from=_date(row["effective_from"]),
+        effective_to=_date(row["effective_to"]),
+        source_file=row["source_file"],
+        sha256=row["sha256"],
+        row_count=row["row_count"],
+        loaded_at=row["loaded_at"],
+        source_url=row["source_url"],
+        notes=row["notes"],
+    )
+
+
+def _crosswalk_row(row: sqlite3.Row, release: str) -> CrosswalkRow:
+    values = {key: row[key] or "" for key in row.keys()}  # noqa: SIM118 - sqlite3.Row iterates values
+    return CrosswalkRow(**values | {"hcpcs": row["hcpcs"], "release": release})
 
 
 def _hcpcs(row: sqlite3.Row) -> HCPCSCode:
     return HCPCSCode(
-        hcpcs=row["hcpcs"], long_description=row["long_description"] or "",
-        short_description=row["short_description"] or "", add_date=_date(row["add_date"]),
+        hcpcs=row["hcpcs"],
+        long_description=row["long_description"] or "",
+        short_description=row["short_description"] or "",
+        add_date=_date(row["add_date"]),
         action_effective_date=_date(row["action_effective_date"]),
-        termination_date=_date(row["termination_date"]), action_code=row["action_code"],
-        coverage_code=row["coverage_code"], pricing_indicator=row["pricing_indicator"], betos=row["betos"],
-    )  # fmt: skip
+        termination_date=_date(row["termination_date"]),
+        action_code=row["action_code"],
+        coverage_code=row["coverage_code"],
+        pricing_indicator=row["pricing_indicator"],
+        betos=row["betos"],
+    )
 
 
 def _product(row: sqlite3.Row, *, package: sqlite3.Row | None) -> Product:
     return Product(
-        product_ndc=row["product_ndc"], proprietary_name=row["proprietary_name"],
-        nonproprietary_name=row["nonproprietary_name"], dosage_form=row["dosage_form"], route=row["route"],
-        marketing_category=row["marketing_category"], application_number=row["application_number"],
+        product_ndc=row["product_ndc"],
+        proprietary_name=row["proprietary_name"],
+        nonproprietary_name=row["nonproprietary_name"],
+        dosage_form=row["dosage_form"],
+        route=row["route"],
+        marketing_category=row["marketing_category"],
+        application_number=row["application_number"],
         start_marketing_date=_date(row["start_marketing_date"]),
         end_marketing_date=_date(row["end_marketing_date"]),
         package_start_marketing_date=_date(package["pkg_start"]) if package else None,
         package_end_marketing_date=_date(package["pkg_end"]) if package else None,
         package_description=package["pkg_description"] if package else None,
-        pharm_classes=row["pharm_classes"], source=row["src"],
-    )  # fmt: skip
+        pharm_classes=row["pharm_classes"],
+        source=row["src"],
+    )
 
 
 def _date(value: str | None) -> date | None:

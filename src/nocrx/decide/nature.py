@@ -1,0 +1,186 @@
+"""What kind of drug this is (antineoplastic, biologic, oral ...), which picks the NOC code.
+
+Evidence comes in order of trust: what the biller says (``drug.category``), then the loaded
+data (FDA marketing category and route, formulary category, the ingredient's own HCPCS codes
+in the chemotherapy range), then name evidence (USAN stems, the FDA four-letter biologic
+suffix) and a neoplasm diagnosis. Anything from the last group is labelled a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nocrx.model import ClaimLine, Product
+
+USAN_SOURCE = "USAN Council stem list (AMA), e.g. -tinib, -ciclib, -platin, -taxel, -vedotin"
+BIOLOGIC_SUFFIX_SOURCE = (
+    "FDA guidance 'Nonproprietary Naming of Biological Products' (2017): four-letter suffix, e.g. -aahu"
+)
+
+# Routes as the FDA NDC directory (ROUTENAME) and billers write them, grouped as the HCPCS
+# descriptors distinguish them ("Injection, ..." vs "..., oral, ..." vs "inhalation solution").
+_ROUTE_WORDS = {
+    "oral": ("oral", "po", "by mouth", "buccal", "sublingual", "enteral"),
+    "inhalation": (
+        "inhalation",
+        "respiratory (inhalation)",
+        "inhaled",
+        "nebulized",
+        "nebulizer",
+        "respiratory",
+    ),
+    "injection": (
+        "intravenous",
+        "iv",
+        "subcutaneous",
+        "sc",
+        "sq",
+        "subq",
+        "intramuscular",
+        "im",
+        "intravitreal",
+        "intrathecal",
+        "intradermal",
+        "parenteral",
+        "intra-arterial",
+        "intra-articular",
+        "intralesional",
+        "intravesical",
+        "intraperitoneal",
+        "intracavernous",
+        "epidural",
+        "infusion",
+        "injection",
+        "intraocular",
+        "intrapleural",
+        "perineural",
+        "intravenous drip",
+        "intravenous bolus",
+    ),
+}
+_ANTINEOPLASTIC_STEMS = (
+    "tinib",
+    "ciclib",
+    "rafenib",
+    "parib",
+    "lisib",
+    "degib",
+    "zomib",
+    "platin",
+    "taxel",
+    "rubicin",
+    "citabine",
+    "trexed",
+    "mustine",
+    "vedotin",
+    "deruxtecan",
+    "govitecan",
+    "mertansine",
+    "tecan",
+    "poside",
+    "ozogamicin",
+    "rasib",
+    "metinib",
+    "lutamide",
+)
+_BIOLOGIC_STEMS = ("mab", "cept", "kinra", "leukin", "poetin", "grastim", "ermin", "plase", "ase alfa")
+_BIOLOGIC_SUFFIX = re.compile(r"\b[a-z]+-[a-z]{4}\b")
+_NEOPLASM_DX = re.compile(r"^(C\d|D[0-4]\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Nature:
+    categories: tuple[str, ...]
+    route: str | None  # oral | injection | inhalation | other | None
+    is_guessed: bool
+    evidence: tuple[str, ...] = field(default=())
+
+
+def route_class(route: str | None) -> str | None:
+    """Group a route as the HCPCS descriptors do.
+
+    >>> route_class("INTRAVENOUS"), route_class("PO"), route_class("RESPIRATORY (INHALATION)")
+    ('injection', 'oral', 'inhalation')
+    """
+    if not route:
+        return None
+    words = route.strip().lower()
+    for group, names in _ROUTE_WORDS.items():
+        if words in names:
+            return group
+    for group, names in _ROUTE_WORDS.items():
+        if any(name in words for name in names if len(name) > 3):
+            return group
+    return "other"
+
+
+def infer_nature(
+    line: ClaimLine,
+    product: Product | None,
+    ingredient: str | None,
+    *,
+    formulary_category: str | None = None,
+    chemotherapy_code: str | None = None,
+) -> Nature:
+    """Collect the drug's categories and route class, saying where each came from."""
+    drug = line.drug
+    categories: list[str] = list(drug.category) if drug else []
+    evidence: list[str] = [f"input category: {', '.join(categories)}"] if categories else []
+    guessed = False
+    route = route_class(drug.route if drug and drug.route else None)
+    if route:
+        evidence.append(f"route from input: {drug.route if drug else ''}")
+    elif product and product.route:
+        route = route_class(product.route.split(";")[0])
+        evidence.append(f"route from {product.source}: {product.route}")
+
+    def add(category: str, why: str, *, guess: bool) -> None:
+        nonlocal guessed
+        if category not in categories:
+            categories.append(category)
+            evidence.append(why)
+            guessed = guessed or guess
+
+    if formulary_category:
+        for category in re.split(r"[;,|]\s*", formulary_category.lower()):
+            if category:
+                add(category, f"formulary category: {category}", guess=False)
+    if product and (product.marketing_category or "").upper() == "BLA":
+        add("biologic", f"FDA marketing category BLA ({product.source})", guess=False)
+    if chemotherapy_code:
+        add(
+            "antineoplastic",
+            f"the ingredient's own code {chemotherapy_code} is in the HCPCS chemotherapy range J9000-J9999",
+            guess=False,
+        )
+    name = " ".join(filter(None, [ingredient, drug.name if drug else None])).lower()
+    _name_evidence(name, add)
+    has_neoplasm_dx = any(_NEOPLASM_DX.match(d) for d in line.diagnoses)
+    if has_neoplasm_dx and "biologic" in categories and "antineoplastic" not in categories:
+        add("antineoplastic", "a biologic given with a neoplasm diagnosis (ICD-10-CM C00-D49)", guess=True)
+    return Nature(tuple(categories), route, guessed, tuple(evidence))
+
+
+def _name_evidence(name: str, add: Callable[..., None]) -> None:
+    words = re.findall(r"[a-z][a-z\-]+", name)
+    for word in words:
+        stem = next((s for s in _ANTINEOPLASTIC_STEMS if word.rstrip("-").endswith(s.rstrip("-"))), None)
+        if stem:
+            add(
+                "antineoplastic",
+                f'name "{word}" has the antineoplastic USAN stem -{stem} ({USAN_SOURCE})',
+                guess=True,
+            )
+        base = word.split("-")[0]
+        bio = next((s for s in _BIOLOGIC_STEMS if base.endswith(s)), None)
+        if bio:
+            add("biologic", f'name "{word}" has the biologic USAN stem -{bio} ({USAN_SOURCE})', guess=True)
+    suffix = _BIOLOGIC_SUFFIX.search(name)
+    if suffix:
+        add(
+            "biologic",
+            f'name "{suffix.group(0)}" carries a biologic product suffix ({BIOLOGIC_SUFFIX_SOURCE})',
+            guess=True,
+        )
