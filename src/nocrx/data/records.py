@@ -20,6 +20,8 @@ KINDS = (
     "fda_packages",
     "formulary",
 )
+# The table each kind loads into (schema.sql); the same name but for the HCPCS code set.
+KIND_TABLE = {kind: kind for kind in KINDS} | {"hcpcs": "hcpcs_codes"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from nocrx.data.records import KINDS, CrosswalkRow, HCPCSCode, ParsedFile, Release
+from nocrx.data.records import KIND_TABLE, KINDS, CrosswalkRow, HCPCSCode, ParsedFile, Release
 from nocrx.errors import DataFileError
 from nocrx.model import Product
 
@@ -101,7 +101,7 @@ class Store:
             if parsed.rows:
                 columns = list(parsed.rows[0])
                 sql = (
-                    f"INSERT INTO {parsed.kind} (source_id, {', '.join(columns)}) "  # noqa: S608 - kind is checked against KINDS, columns come from our parsers
+                    f"INSERT INTO {KIND_TABLE[parsed.kind]} (source_id, {', '.join(columns)}) "  # noqa: S608 - kind is checked against KINDS, columns come from our parsers
                     f"VALUES (?, {', '.join('?' * len(columns))})"
                 )
                 self._db.executemany(
@@ -307,14 +307,17 @@ class Store:
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table, for status output and tests."""
-        return {kind: self._db.execute(f"SELECT count(*) FROM {kind}").fetchone()[0] for kind in KINDS}  # noqa: S608 - fixed table names
+        return {
+            kind: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed table names
+            for kind, table in KIND_TABLE.items()
+        }
 
     def table_rows(self, kind: str, release: Release, limit: int = 10) -> list[dict[str, Any]]:
         """A few rows of one release (for `nocrx data show` and tests)."""
         if kind not in KINDS:
             raise DataFileError(f'Unknown data kind "{kind}".')
         rows = self._db.execute(
-            f"SELECT * FROM {kind} WHERE source_id = ? LIMIT ?",  # noqa: S608 - kind checked against KINDS
+            f"SELECT * FROM {KIND_TABLE[kind]} WHERE source_id = ? LIMIT ?",  # noqa: S608 - kind checked against KINDS
             (release.id, limit),
         ).fetchall()
         return [dict(r) for r in rows]

@@ -319,13 +319,19 @@ def _from_descriptors(
         if m.excluded_because:
             work.step("descriptors", f"{m.code.hcpcs} set aside", m.excluded_because, source)
     usable = [m for m in matches if not m.excluded_because]
+    if not usable and key and release is not None:
+        work.step(
+            "descriptors",
+            "no match",
+            f'no code effective on {line.date_of_service} names "{key}" for this route and setting',
+            source,
+        )
     chemo = next((m.code.hcpcs for m in matches if "J9000" <= m.code.hcpcs <= "J9999"), None)
     nature = _nature(work, product, ingredient, formulary, chemo)
     # "Exact and unique": one usable code, and it names the drug exactly. A second usable
     # code (a labeler-specific or biosimilar code) means a person must choose.
     if len(usable) == 1 and usable[0].is_exact:
         return _descriptor_code(work, usable[0].code, ndc_11, product, nature, source)
-    decision = _noc_decision(work, ndc_11, product, nature, compounded_code)
     if usable:
         codes = tuple(m.code.hcpcs for m in usable)
         work.step(
@@ -334,15 +340,8 @@ def _from_descriptors(
             f'descriptors name "{key}" but no single exact match: a person should compare them with the drug',
             source,
         )
-        return _replace(decision, candidates=codes)
-    if ingredient and release is not None:
-        work.step(
-            "descriptors",
-            "no match",
-            f'no code effective on {line.date_of_service} names "{key}" for this route and setting',
-            source,
-        )
-    return decision
+        return replace(_noc_decision(work, ndc_11, product, nature, compounded_code), candidates=codes)
+    return _noc_decision(work, ndc_11, product, nature, compounded_code)
 
 
 def _descriptor_code(
@@ -479,7 +478,7 @@ def _check_line_code(work: _Work) -> None:
 
 def _finish(work: _Work, decision: Decision) -> Decision:
     modifiers = _recommended_modifiers(work, decision)
-    return _replace(
+    return replace(
         decision,
         modifiers=modifiers,
         trace=tuple(work.trace),
@@ -529,10 +528,6 @@ def _recommended_modifiers(work: _Work, decision: Decision) -> tuple[str, ...]:
             "CMS 340B modifier guidance, required from 2024-01-01 (noc-rules.md 2.2)",
         )
     return tuple(modifiers)
-
-
-def _replace(decision: Decision, **changes: object) -> Decision:
-    return replace(decision, **changes)  # type: ignore[arg-type]
 
 
 __all__ = ["decide", "is_noc_code"]
