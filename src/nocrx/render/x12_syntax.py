@@ -1,0 +1,96 @@
+"""X12 syntax: segments as data, the four delimiters, and number formats. No I/O.
+
+A segment is a tuple ``(id, element, element, ...)``; an element is text or, for a composite,
+a tuple of components. ``write_segment`` drops trailing empty elements and components, as
+X12.6 requires ("SV1*HC:J3490:::::DRUG 5 MG*..." keeps the inner empties, not the outer ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from nocrx.errors import InvalidInput
+from nocrx.model import format_number
+
+Element = str | tuple[str, ...]
+Segment = tuple[Element, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The delimiters of one interchange (ISA16 component, ISA11 repetition, segment terminator)."""
+
+    element: str = "*"
+    component: str = ":"
+    repetition: str = "^"
+    segment: str = "~"
+    line_break: bool = True  # a newline after each terminator, for people reading the file
+
+    def __post_init__(self) -> None:
+        chosen = (self.element, self.component, self.repetition, self.segment)
+        if any(len(c) != 1 or c.isalnum() or c.isspace() for c in chosen) or len(set(chosen)) != 4:
+            raise InvalidInput(
+                "Separators must be four different single characters that are not letters, digits "
+                f"or spaces; got {chosen!r}.",
+                field="separators",
+            )
+
+    @property
+    def terminator(self) -> str:
+        return self.segment + ("\n" if self.line_break else "")
+
+    @property
+    def delimiters(self) -> str:
+        return self.element + self.component + self.repetition + self.segment
+
+
+def write_segment(segment: Segment, separators: Separators) -> str:
+    """Write one segment without its terminator.
+
+    >>> write_segment(("SV1", ("HC", "J3490", "", "", "", "", "DRUG"), "10", "UN", "1", "", ""), Separators())
+    'SV1*HC:J3490:::::DRUG*10*UN*1'
+    """
+    texts = []
+    for element in segment:
+        if isinstance(element, tuple):
+            texts.append(separators.component.join(_trim(list(element))))
+        else:
+            texts.append(element)
+    return separators.element.join(_trim(texts))
+
+
+def write_segments(segments: Iterable[Segment], separators: Separators) -> str:
+    """Write segments, each followed by the terminator."""
+    end = separators.terminator
+    return "".join(write_segment(s, separators) + end for s in segments)
+
+
+def _trim(parts: list[str]) -> list[str]:
+    while parts and parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+def split_segments(text: str, separators: Separators) -> list[list[str]]:
+    """Split written X12 back into segments of elements (the inverse of write_segments)."""
+    return [
+        chunk.strip("\r\n").split(separators.element)
+        for chunk in text.split(separators.segment)
+        if chunk.strip("\r\n")
+    ]
+
+
+def x12_number(value: Decimal) -> str:
+    """Write an X12 R (decimal) value: no exponent, no trailing zeros, no leading plus.
+
+    >>> x12_number(Decimal("1400.00"))
+    '1400'
+    """
+    return format_number(value)
+
+
+def x12_amount(value: Decimal) -> str:
+    """Write money with cents when it has them (X12 R, at most 2 decimals)."""
+    return format_number(value.quantize(Decimal("0.01")))
