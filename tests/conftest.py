@@ -3,6 +3,7 @@ all of ../shared/data imported (built once per test session)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,7 +42,13 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def loaded_store_path(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    """A store file with every official-format file of ../shared/data imported."""
+    """A store file with every official-format file of ../shared/data imported.
+
+    NOCRX_TEST_STORE names an already imported store to reuse (saves the import while developing).
+    """
+    reuse = os.environ.get("NOCRX_TEST_STORE")
+    if reuse:
+        return Path(reuse)
     from nocrx.data.importer import import_paths
 
     path = tmp_path_factory.mktemp("store") / "nocrx.sqlite3"

@@ -167,6 +167,15 @@ class Store:
         rows = self._db.execute(sql, (release.id, ndc_11)).fetchall()
         return tuple(_crosswalk_row(r, release.release) for r in rows)
 
+    def ndcs_with_several_codes(self, release: Release) -> list[tuple[str, tuple[str, ...]]]:
+        """NDCs a crosswalk release lists under more than one code, with those codes."""
+        rows = self._db.execute(
+            "SELECT ndc_11, group_concat(DISTINCT hcpcs) FROM asp_crosswalk WHERE source_id = ?"
+            " AND ndc_11 IS NOT NULL GROUP BY ndc_11 HAVING count(DISTINCT hcpcs) > 1 ORDER BY ndc_11",
+            (release.id,),
+        ).fetchall()
+        return [(r[0], tuple(sorted(r[1].split(",")))) for r in rows]
+
     def hcpcs_code(self, release: Release, code: str) -> HCPCSCode | None:
         """One code of an HCPCS release (modifiers excluded)."""
 
