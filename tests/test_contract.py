@@ -22,16 +22,19 @@ SEED = {
 def test_the_issue_example_reads_completely() -> None:
     line = parse_claim_line(SEED)
     assert line.modifiers == ("JZ",)
-    assert line.drug is not None and line.drug.dose is not None
+    assert line.drug is not None
+    assert line.drug.dose is not None
     assert str(line.drug.dose) == "190 mg"
     assert line.drug.components[0].quantity is not None
-    assert line.drug.investigational is not None and line.drug.investigational.study_id == "NCT01234567"
+    assert line.drug.investigational is not None
+    assert line.drug.investigational.study_id == "NCT01234567"
     assert line.administration[0].cpt == "96413"
 
 
 def test_only_the_date_is_required() -> None:
     line = parse_claim_line({"date_of_service": "2025-11-14"})
-    assert line.drug is None and line.modifiers == ()
+    assert line.drug is None
+    assert line.modifiers == ()
 
 
 @pytest.mark.parametrize(

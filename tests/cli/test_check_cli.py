@@ -26,7 +26,8 @@ def test_code_answers_keytruda_and_exits_zero(loaded_store_path: Path) -> None:
         ["code", "--ndc", "0006-3026-02", "--date", "2025-11-14", "--dose", "200mg"], loaded_store_path
     )
     assert done.returncode == 0, done.stderr
-    assert "J9271" in done.stdout and "200" in done.stdout
+    assert "J9271" in done.stdout
+    assert "200" in done.stdout
 
 
 def test_code_json_follows_the_output_contract(loaded_store_path: Path) -> None:
@@ -64,10 +65,12 @@ def test_unusable_input_exits_two_with_a_coded_error(loaded_store_path: Path, st
         assert done.returncode in (0, 1)  # a malformed NDC is a finding about the line, not unusable input
         return
     assert done.returncode == 2
-    assert done.stderr.startswith("Error [INVALID_INPUT]:") and words in done.stderr
+    assert done.stderr.startswith("Error [INVALID_INPUT]:")
+    assert words in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     done = run(["check", str(tmp_path / "nope.json")], tmp_path / "s.sqlite3")
-    assert done.returncode == 2 and "no such file" in done.stderr
+    assert done.returncode == 2
+    assert "no such file" in done.stderr

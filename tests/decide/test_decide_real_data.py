@@ -92,7 +92,8 @@ def test_an_ndc_under_several_codes_is_reported_not_guessed(loaded_store: Store)
     ndc_11, codes = multi[0]
     non_c = [c for c in codes if not c.startswith("C")]
     decision = decide(line("2025-11-14", ndc_11, setting="outpatient-hospital"), loaded_store)
-    assert decision.code is None and decision.kind == "specific"
+    assert decision.code is None
+    assert decision.kind == "specific"
     assert set(decision.candidates) == set(codes)
     assert [f.code for f in decision.findings] == ["MULTIPLE_SPECIFIC_CODES"]
     chosen = decide(line("2025-11-14", ndc_11, setting="outpatient-hospital", hcpcs=non_c[0]), loaded_store)
@@ -102,7 +103,8 @@ def test_an_ndc_under_several_codes_is_reported_not_guessed(loaded_store: Store)
 def test_a_date_with_no_release_loaded_warns(loaded_store: Store) -> None:
     decision = decide(line("2026-11-27", "0006-3026-02"), loaded_store)
     warnings = [f for f in decision.findings if f.code == "DATA_RELEASE_MISSING"]
-    assert warnings and "2026-11-27" in warnings[0].message
+    assert warnings
+    assert "2026-11-27" in warnings[0].message
     assert decision.code == "J9271"  # from the newest older release, with that warning
 
 
@@ -136,6 +138,7 @@ def test_single_dose_vial_with_no_waste_gets_jz_and_waste_gets_units(loaded_stor
         line("2025-11-14", "0006-3026-02", drug=keytruda | {"wasted": {"value": 50, "unit": "mg"}}),
         loaded_store,
     )
-    assert wasted.modifiers == () and wasted.waste_units == Decimal(50)
+    assert wasted.modifiers == ()
+    assert wasted.waste_units == Decimal(50)
     before_jz = decide(line("2023-03-01", "0006-3026-02", drug=keytruda), loaded_store)
     assert "JZ" not in before_jz.modifiers
