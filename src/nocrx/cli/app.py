@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 
-COMMAND_MODULES = ("check_commands",)
+COMMAND_MODULES = ("check_commands", "serve_commands", "render_commands")
 
 
 def _register() -> None:
