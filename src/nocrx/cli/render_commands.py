@@ -20,6 +20,7 @@ from nocrx.render.claim import Claim, parse_claim
 from nocrx.render.lines import evaluation_from_line
 
 FORMATS = ("837p", "837i", "cms1500", "ub04", "fhir", "cms1500-pdf")
+OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout.")
 
 
 @app.command()
@@ -28,9 +29,7 @@ def render(
     output_format: str = typer.Option(
         ..., "--format", "-f", help="837p, 837i, cms1500, ub04, fhir or cms1500-pdf."
     ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write here (atomically) instead of stdout."
-    ),
+    output: Path | None = OUTPUT_OPTION,
     implementation: str | None = typer.Option(
         None, "--implementation", help="837I version: 005010X223A2 (default) or 005010X223A1."
     ),

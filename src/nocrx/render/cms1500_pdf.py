@@ -92,7 +92,10 @@ def _item_19(canvas: Canvas, form: CMS1500Form, top: float, width: float) -> flo
 
 def _item_21(canvas: Canvas, form: CMS1500Form, top: float, width: float) -> float:
     h = 52
-    label = f"21. DIAGNOSIS OR NATURE OF ILLNESS OR INJURY  Relate A-L to service line below (24E)   ICD Ind. {form.item_21_icd_indicator}"  # noqa: E501
+    label = (
+        "21. DIAGNOSIS OR NATURE OF ILLNESS OR INJURY  Relate A-L to service line below (24E)   "
+        f"ICD Ind. {form.item_21_icd_indicator}"
+    )
     _box(canvas, MARGIN, top - h, width - 2 * MARGIN, h, label)
     column = (width - 2 * MARGIN) / 4
     for index, letter_ in enumerate(DIAGNOSIS_LETTERS):

@@ -59,7 +59,7 @@ def render_fhir_claim(
         "provider": _provider(claim),
         "priority": {
             "coding": [{"system": "http://terminology.hl7.org/CodeSystem/processpriority", "code": "normal"}]
-        },  # fmt: skip
+        },
         "insurance": [{"sequence": 1, "focal": True, "coverage": _coverage(claim)}],
         "diagnosis": [
             {
@@ -110,7 +110,7 @@ def _item(
                     "system": UCUM,
                     "code": _UCUM_UNITS[drug.unit],
                 },
-            }  # fmt: skip
+            }
             for n, drug in enumerate(drugs, start=1)
         ]
     return item
@@ -159,8 +159,10 @@ def _patient(claim: Claim | None) -> dict[str, Any]:
 def _provider(claim: Claim | None) -> dict[str, Any]:
     if claim is None:
         return {"display": "billing provider not given"}
-    return {"identifier": {"system": NPI_SYSTEM, "value": claim.billing_provider.id},
-            "display": claim.billing_provider.name}  # fmt: skip
+    return {
+        "identifier": {"system": NPI_SYSTEM, "value": claim.billing_provider.id},
+        "display": claim.billing_provider.name,
+    }
 
 
 def _coverage(claim: Claim | None) -> dict[str, Any]:
