@@ -1,0 +1,103 @@
+"""The state one running service shares between requests: store, checker, keys, audit log.
+
+Checks run on the event-loop thread, one at a time: a check is a few milliseconds of
+memoised SQLite reads, and one thread means the Store's connection and memo never see
+concurrent use.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from nocrx.api import catalogs
+from nocrx.api.audit import AuditLog
+from nocrx.api.auth import CDSClientVerifier, check_api_key, load_cds_issuers
+from nocrx.api.config import ServiceSettings
+from nocrx.api.problems import Problem
+from nocrx.checker import Checker
+from nocrx.data.store import Store
+from nocrx.model import ClaimLine, Evaluation
+
+logger = logging.getLogger(__name__)
+
+JSON_TYPES = ("application/json", "application/fhir+json", "application/problem+json")
+
+
+@dataclass
+class Service:
+    settings: ServiceSettings
+    store: Store
+    checker: Checker
+    verifier: CDSClientVerifier
+    audit: AuditLog
+    payers: list[dict[str, Any]]
+    payer_for: catalogs.PayerMatcher
+
+    @classmethod
+    def build(cls, settings: ServiceSettings, store: Store) -> Service:
+        payers = _optional(lambda: catalogs.payer_summaries(settings.payers_dir), [])
+        return cls(
+            settings=settings, store=store, checker=Checker(store),
+            verifier=load_cds_issuers(settings.cds_issuers_file), audit=AuditLog(settings.audit_log),
+            payers=payers, payer_for=catalogs.payer_matcher(payers),
+        )  # fmt: skip
+
+    def check(self, line: ClaimLine, request_id: str | None, endpoint: str) -> Evaluation:
+        evaluation = self.checker.check(line)
+        self.audit.record(request_id, endpoint, evaluation)
+        return evaluation
+
+    def require_api_key(self, request: Request) -> None:
+        check_api_key(self.settings.api_key_hashes, request.headers.get("x-api-key"),
+                      request.headers.get("authorization"))  # fmt: skip
+
+    def require_cds_client(self, request: Request) -> dict[str, Any] | None:
+        """Verify the CDS Hooks JWT when issuers are configured; aud is this endpoint's URL."""
+        if not self.verifier.enabled:
+            return None
+        base = self.settings.public_url or str(request.base_url).rstrip("/")
+        return self.verifier.verify(request.headers.get("authorization"), base + request.url.path)
+
+
+def service_of(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def _optional(provider: Any, default: Any) -> Any:
+    """Call a provider from a part of nocrx that may not be installed in this build."""
+    try:
+        return provider()
+    except ImportError as error:
+        logger.warning("optional part missing: %s", error.name)
+        return default
+
+
+async def read_json(request: Request) -> Any:
+    """The decoded JSON body, or a coded 4xx Problem (never the body's text in the message)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and content_type not in JSON_TYPES:
+        raise Problem(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.")
+    body = await request.body()
+    if not body.strip():
+        raise Problem(400, "BODY_MISSING", "The request needs a JSON body.")
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise Problem(400, "MALFORMED_JSON", "The body is not UTF-8 text.") from None
+    except json.JSONDecodeError as error:
+        raise Problem(400, "MALFORMED_JSON",
+                      f"The body is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}).") from None  # fmt: skip
+    except (ValueError, RecursionError):
+        raise Problem(
+            400, "MALFORMED_JSON", "The body is not valid JSON (NaN, Infinity or too deeply nested)."
+        ) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
