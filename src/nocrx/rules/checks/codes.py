@@ -1,0 +1,102 @@
+"""The code on the line against the decision: specific code exists, probable, wrong NOC, not valid on the DOS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nocrx.model import ClaimLine, Decision, Finding
+from nocrx.payers import PayerProfile
+from nocrx.rules import sources as src
+from nocrx.rules.context import NOC_DRUG_CODES, CheckContext, finding
+
+OPPS_SETTINGS = ("outpatient-hospital", "asc")
+
+
+def check_code(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> Iterator[Finding]:
+    """Compare the billed NOC code with the decision (only when the line names a code)."""
+    billed = line.hcpcs
+    if billed is None or billed not in NOC_DRUG_CODES:
+        return
+    if decision.kind == "specific":
+        yield _specific_exists(billed, decision, profile)
+    elif decision.candidates:
+        yield _probable(billed, decision, profile)
+    if decision.kind == "noc" and decision.code and decision.code != billed and not context.is_compound:
+        yield _wrong_noc(billed, decision, profile)
+    if billed == "C9399" and line.setting not in OPPS_SETTINGS and decision.code != "C9399":
+        yield finding(
+            "WRONG_NOC_CODE", "hcpcs",
+            f"C9399 is billed in the {line.setting or 'professional'} setting, but it is paid only under the "
+            "hospital outpatient PPS or in an ASC.",
+            f"Bill {decision.code or 'the NOC code for the drug (J3490, J3590, J9999 ...)'} instead.",
+            profile, source=src.C9399_OPPS,
+        )  # fmt: skip
+
+
+def _specific_exists(billed: str, decision: Decision, profile: PayerProfile) -> Finding:
+    if decision.code:
+        what, fix = decision.code, f"Bill {decision.code} with {_units(decision)} instead of {billed}."
+    else:
+        what = " or ".join(decision.candidates)
+        fix = f"Bill the specific code that matches the NDC ({what}) instead of {billed}."
+    return finding(
+        "SPECIFIC_CODE_EXISTS", "hcpcs",
+        f"{billed} is an unclassified code, but {what} describes this drug on "
+        f"{profile.day.isoformat()}; a NOC line for a drug that has a code may be rejected.",
+        fix, profile,
+    )  # fmt: skip
+
+
+def _probable(billed: str, decision: Decision, profile: PayerProfile) -> Finding:
+    listed = ", ".join(decision.candidates)
+    return finding(
+        "PROBABLE_SPECIFIC_CODE", "hcpcs",
+        f"{billed} is billed, but the descriptors of {listed} name this drug; a specific code may exist.",
+        f"Compare the drug with {listed}; bill a specific code if one describes it, else keep {billed}.",
+        profile,
+    )  # fmt: skip
+
+
+def _wrong_noc(billed: str, decision: Decision, profile: PayerProfile) -> Finding:
+    nature = ", ".join(decision.nature) or "its nature"
+    guessed = " (the drug's nature was inferred; confirm it)" if decision.nature_is_guessed else ""
+    return finding(
+        "WRONG_NOC_CODE", "hcpcs",
+        f"{billed} is billed, but {decision.code} is the unclassified code for a drug that is {nature}{guessed}; "
+        "unlisted codes are not interchangeable.",
+        f"Bill {decision.code} instead of {billed}.",
+        profile, severity="warning" if decision.nature_is_guessed else None,
+    )  # fmt: skip
+
+
+def _units(decision: Decision) -> str:
+    return "the units for the dose" if decision.units is None else f"{decision.units.normalize():f} unit(s)"
+
+
+def check_code_on_dos(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> Iterator[Finding]:
+    """The billed HCPCS code must exist on the date of service in the HCPCS release that covers it."""
+    store, code = context.store, context.code
+    if store is None or code is None or not code[:1].isalpha():
+        return  # CPT codes (digits first) are not in the HCPCS Level II file
+    release = store.release_in_force("hcpcs", line.date_of_service)
+    if release is None:
+        return
+    entry = store.hcpcs_code(release, code)
+    if entry is not None and entry.is_valid_on(line.date_of_service):
+        return
+    if entry is None:
+        why = f"is not in the HCPCS release {release.release}"
+    elif entry.termination_date is not None and line.date_of_service > entry.termination_date:
+        why = f"was terminated on {entry.termination_date.isoformat()}"
+    else:
+        why = f"takes effect on {entry.add_date.isoformat() if entry.add_date else 'a later date'}"
+    yield finding(
+        "CODE_NOT_VALID_ON_DOS", "hcpcs",
+        f"{code} {why}, so it cannot be billed for {line.date_of_service.isoformat()} (M20).",
+        "Use the code valid on the date of service (see the HCPCS quarterly update).",
+        profile,
+    )  # fmt: skip

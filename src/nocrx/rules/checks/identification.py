@@ -1,0 +1,139 @@
+"""Complete drug identification: NDC (format, directory, marketed on the DOS), name, dose, strength,
+route, NDC quantity and its unit, doses per vial, each as the payer requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from nocrx.codes.ndc import parse_ndc
+from nocrx.errors import InvalidNDC
+from nocrx.model import NDC_UNIT_CODES, ClaimLine, Decision, Finding, Product
+from nocrx.payers import PayerProfile
+from nocrx.rules.context import CheckContext, finding
+
+
+def check_ndc(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> Iterator[Finding]:
+    """NDC present (when required), readable, in the FDA directory and marketed on the DOS."""
+    drug = line.drug
+    raw = drug.ndc if drug else None
+    if raw is None:
+        if profile.identification_ndc_required and not context.is_compound:
+            yield finding(
+                "NDC_MISSING", "drug.ndc",
+                f"The line has no NDC; {profile.name} requires the 11-digit NDC of the drug given.",
+                "Add the NDC from the package used (outer package for kits), e.g. 0006-3026-02; it is sent as "
+                "N4 + 11 digits in loop 2410 LIN03 / item 24A.",
+                profile, source=profile.source("identification.ndc_required"),
+            )  # fmt: skip
+        return
+    ndc_11, problem = (decision.ndc_11, None) if decision.ndc_11 else _ndc_11(raw, context)
+    if ndc_11 is None:
+        yield finding(
+            "NDC_INVALID_FORMAT", "drug.ndc", f"{problem}",
+            "Copy the NDC from the label with its hyphens (4-4-2, 5-3-2 or 5-4-1), or write the 11-digit "
+            "5-4-2 form claims carry.", profile,
+        )  # fmt: skip
+        return
+    yield from _directory(ndc_11, line.date_of_service, decision.product, profile, context)
+
+
+def _ndc_11(raw: str, context: CheckContext) -> tuple[str | None, str | None]:
+    store = context.store
+    try:
+        return parse_ndc(raw, resolve=store.known_ndc_11s if store else None).ndc_11, None
+    except InvalidNDC as error:
+        return None, str(error)
+
+
+def _directory(
+    ndc_11: str, day: date, product: Product | None, profile: PayerProfile, context: CheckContext
+) -> Iterator[Finding]:
+    store = context.store
+    if store is None or not store.has_fda_directory():
+        return
+    product = product or store.product(ndc_11)
+    if product is None:
+        yield finding(
+            "NDC_NOT_FOUND", "drug.ndc",
+            f"NDC {ndc_11} is not in the loaded FDA NDC directory; payers deny unknown NDCs (CO-16/M119).",
+            "Check the digits against the package label; for a kit use the outer package NDC.", profile,
+        )  # fmt: skip
+        return
+    start = product.package_start_marketing_date or product.start_marketing_date
+    end = product.package_end_marketing_date or product.end_marketing_date
+    if (start and day < start) or (end and day > end):
+        span = f"{start.isoformat() if start else '?'} to {end.isoformat() if end else 'now'}"
+        yield finding(
+            "NDC_NOT_MARKETED_ON_DOS", "drug.ndc",
+            f"NDC {ndc_11} was marketed {span} (FDA directory), not on {day.isoformat()}.",
+            "Check the NDC of the package actually used on the date of service.", profile,
+            source=f"{product.source}; CO-16/M119 https://immedicaresolutions.com/wiki/rarc-m119",
+        )  # fmt: skip
+
+
+def check_drug_details(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> Iterator[Finding]:
+    """Name, dose given, strength and route, as the payer requires them for a NOC line."""
+    if not context.is_noc:
+        return
+    drug = line.drug
+    name = drug.name if drug else None
+    if not name and not (decision.product and decision.product.proprietary_name) and not context.is_compound:
+        yield finding("DRUG_NAME_MISSING", "drug.name", "The NOC line does not name the drug.",
+                      "Give the drug's name (brand or generic) as on the label.", profile)  # fmt: skip
+    if drug is None or drug.dose is None:
+        yield finding(
+            "DOSE_MISSING", "drug.dose",
+            "The dose actually given is missing; the payer prices a NOC drug from the dose administered "
+            "(name and strength alone are insufficient).",
+            'Give the total dose administered, e.g. {"value": 190, "unit": "mg"}.', profile,
+        )  # fmt: skip
+    if profile.identification_strength_required and not (drug and drug.strength) and not context.is_compound:
+        yield finding("STRENGTH_MISSING", "drug.strength",
+                      f"{profile.name} wants the strength of the product (e.g. 100 mg/vial).",
+                      "Give the strength printed on the label.", profile,
+                      source=profile.source("identification.strength_required"))  # fmt: skip
+    if profile.identification_route_required and not (drug and drug.route):
+        yield finding("ROUTE_MISSING", "drug.route",
+                      f"{profile.name} requires the route (method of administration).",
+                      "Give the route, e.g. IV, IM, SC, intrathecal.", profile,
+                      source=profile.source("identification.route_required"))  # fmt: skip
+    if (profile.identification_doses_per_vial_required and drug and drug.container == "multi-dose"
+            and drug.doses_per_vial is None):  # fmt: skip
+        yield finding(
+            "DOSES_PER_VIAL_MISSING",
+            "drug.doses_per_vial",
+            f"{profile.name} asks for the doses per vial of a multi-dose container.",
+            "Give doses_per_vial.",
+            profile,
+            source=profile.source("identification.doses_per_vial_required"),
+        )
+
+
+def check_quantity(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> Iterator[Finding]:
+    """The NDC quantity (CTP04) and a unit CTP05-01 accepts (F2, GR, ME, ML, UN)."""
+    drug = line.drug
+    if drug is None or (drug.ndc is None and not decision.ndc_11):
+        return
+    if drug.quantity is None:
+        yield finding(
+            "QUANTITY_MISSING", "drug.quantity",
+            "The NDC has no quantity; loop 2410 CTP04 (item 24A after the unit qualifier) carries it.",
+            'Give the NDC quantity and unit, e.g. {"value": 2, "unit": "UN"} for two vials or ML for volume.',
+            profile,
+        )  # fmt: skip
+    elif drug.quantity.unit.upper() not in NDC_UNIT_CODES:
+        yield finding(
+            "QUANTITY_UNIT_INVALID", "drug.quantity.unit",
+            f'The NDC unit "{drug.quantity.unit}" is not one of {", ".join(NDC_UNIT_CODES)}; '
+            "clearinghouses reject it (MG/MCG are accepted only on some paper claims).",
+            "Express the NDC quantity in ML (liquids), GR (grams), UN (each: vials, tablets), F2 (international "
+            "units) or ME (milligrams, where the payer accepts it).",
+            profile,
+        )  # fmt: skip

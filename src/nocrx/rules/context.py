@@ -1,0 +1,130 @@
+"""What every check sees besides the line, the decision and the profile: the line as billed.
+
+A line that names its HCPCS code is checked as billed (its code, units and modifiers); a line
+without one asks "how do I bill this?", so the checks look at the decision's answer instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from nocrx.codes.ndc import parse_ndc
+from nocrx.errors import InvalidNDC
+from nocrx.model import ClaimLine, Decision, Finding, PriceEstimate, Severity
+from nocrx.payers import PayerProfile
+from nocrx.rules.catalog import CATALOG
+from nocrx.rules.pricing import estimate_price
+
+if TYPE_CHECKING:
+    from nocrx.data.store import Store
+
+# CMS NOC code list (HCPCS 2019 NOC codes) and the MAC lists of unlisted drug codes (noc-rules.md 1.1).
+NOC_DRUG_CODES = frozenset(
+    [
+        "J3490",
+        "J3590",
+        "J3591",
+        "J9999",
+        "C9399",
+        "J7999",
+        "J8499",
+        "J8999",
+        "J7599",
+        "J7699",
+        "J7799",
+        "J7199",
+        "A9699",
+        "A4641",
+        "A9698",
+        "J1599",
+        "J3535",
+        "J8498",
+        "J8597",
+        "Q0181",
+        "Q9977",
+        "90399",
+        "90749",
+    ]
+)
+COMPOUND_CATEGORY = "compounded"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """The line as billed (or as nocrx would bill it) and the optional reference-data store."""
+
+    code: str | None
+    units: Decimal | None
+    modifiers: tuple[str, ...]
+    is_noc: bool
+    is_compound: bool
+    as_billed: bool
+    ndc_11: str | None = None
+    price: PriceEstimate | None = None
+    store: Store | None = None
+
+    def has(self, *modifiers: str) -> bool:
+        return any(m in self.modifiers for m in modifiers)
+
+
+def make_context(line: ClaimLine, decision: Decision, store: Store | None) -> CheckContext:
+    """Build the context: the billed code, units and modifiers, what kind of line it is, the price."""
+    as_billed = line.hcpcs is not None
+    code = line.hcpcs if as_billed else decision.code
+    units = line.units if line.units is not None else decision.units
+    modifiers = line.modifiers if as_billed else tuple(dict.fromkeys((*line.modifiers, *decision.modifiers)))
+    is_noc = is_noc_code(code, decision, store)
+    return CheckContext(
+        code=code,
+        units=units,
+        modifiers=modifiers,
+        is_noc=is_noc,
+        is_compound=is_compound(line, decision),
+        as_billed=as_billed,
+        ndc_11=decision.ndc_11 or _ndc_11(line),
+        price=estimate_price(line, decision, code, units, store, is_noc=is_noc),
+        store=store,
+    )
+
+
+def _ndc_11(line: ClaimLine) -> str | None:
+    raw = line.drug.ndc if line.drug else None
+    if raw is None:
+        return None
+    try:
+        return parse_ndc(raw).ndc_11
+    except InvalidNDC:
+        return None
+
+
+def is_noc_code(code: str | None, decision: Decision, store: Store | None = None) -> bool:
+    if code is None:
+        return False
+    if code in NOC_DRUG_CODES or (code == decision.code and decision.kind == "noc"):
+        return True
+    return store is not None and code in store.noc_code_list()
+
+
+def is_compound(line: ClaimLine, decision: Decision) -> bool:
+    drug = line.drug
+    if drug is not None and (COMPOUND_CATEGORY in drug.category or drug.components):
+        return True
+    return COMPOUND_CATEGORY in decision.nature
+
+
+def finding(
+    code: str,
+    field: str,
+    message: str,
+    fix: str,
+    profile: PayerProfile,
+    *,
+    source: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A Finding with the catalog's severity (or the check's, or the payer's override) and source."""
+    rule = CATALOG[code]
+    chosen = profile.severities.get(code) or severity or rule.severity
+    return Finding(code, chosen, field, message, fix, source or rule.source)  # type: ignore[arg-type]

@@ -1,0 +1,108 @@
+"""Evaluate a decided claim line against one payer profile: all findings, a status, the narrative, a price.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> from nocrx.model import Amount, ClaimLine, Decision, Drug
+>>> from nocrx.payers import load_payers
+>>> line = ClaimLine(date_of_service=date(2025, 11, 14), hcpcs="J9999", units=Decimal(1), diagnoses=("C34.90",),
+...     drug=Drug(ndc="00074-1044-01", name="Emrelis", dose=Amount(Decimal(190), "mg"), route="IV"))
+>>> decision = Decision(code="J9999", kind="noc", units=Decimal(1), ndc_11="00074104401")
+>>> result = evaluate(line, decision, load_payers().get("medicare-palmetto", line.date_of_service))
+>>> result.narrative, result.status
+('Emrelis 190 mg NDC 00074104401', 'errors')
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nocrx.model import ClaimLine, Decision, Evaluation, Finding, Status, sort_findings
+from nocrx.payers import PayerProfile
+from nocrx.rules import narrative as narratives
+from nocrx.rules.adjust import apply_payer
+from nocrx.rules.catalog import REVIEW_CODES
+from nocrx.rules.checks import CHECKS, check_narrative
+from nocrx.rules.context import NOC_DRUG_CODES, CheckContext, finding, make_context
+
+if TYPE_CHECKING:
+    from nocrx.data.store import Store
+
+OVERFLOW_PLACEMENTS = ("nte-overflow", "attachment")
+
+
+def evaluate(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, *, store: Store | None = None
+) -> Evaluation:
+    """Run every check; return the findings errors first, the status, the narrative and the price."""
+    decision = apply_payer(line, decision, profile)
+    context = make_context(line, decision, store)
+    narrative, overflow, built_findings = build_narrative(line, decision, profile, context)
+    findings: list[Finding] = [*decision.findings, *built_findings]
+    for check in CHECKS:
+        findings.extend(check(line, decision, profile, context))
+    findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
+    ordered = sort_findings(_unique(findings))
+    return Evaluation(
+        line=line, decision=decision, payer_id=profile.id, findings=ordered, status=status_of(ordered),
+        narrative=narrative, narrative_overflow=overflow, price=context.price,
+    )  # fmt: skip
+
+
+def status_of(findings: tuple[Finding, ...]) -> Status:
+    """review when a person must decide, else errors, warnings or ok (info findings do not count)."""
+    if any(f.code in REVIEW_CODES for f in findings):
+        return "review"
+    if any(f.severity == "error" for f in findings):
+        return "errors"
+    return "warnings" if any(f.severity == "warning" for f in findings) else "ok"
+
+
+def build_narrative(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> tuple[str | None, str | None, list[Finding]]:
+    """The payer's minimal narrative for a NOC line, split at the field length when it overflows."""
+    if not context.is_noc or not profile.narrative_required_for_noc:
+        return None, None, []
+    name = decision.product.proprietary_name if decision.product else None
+    waste_in_notes = _waste_in_notes(context.code, profile)
+    elements = profile.narrative_elements
+    text = narratives.compose(
+        line.drug, elements, ndc_11=context.ndc_11, name=name, waste_in_notes=waste_in_notes
+    )
+    if not text:
+        return None, None, []
+    limit = profile.narrative_max_length
+    if profile.narrative_placement in OVERFLOW_PLACEMENTS:
+        first, rest = narratives.split(text, limit)
+        return first, rest, []
+    optional = [e for e in elements if e not in profile.narrative_required_elements]
+    while len(text) > limit and optional:
+        elements = tuple(e for e in elements if e != optional.pop())
+        text = narratives.compose(line.drug, elements, ndc_11=context.ndc_11, name=name,
+                                  waste_in_notes=waste_in_notes)  # fmt: skip
+    if len(text) <= limit:
+        return text, None, []
+    too_long = finding(
+        "NARRATIVE_TOO_LONG", "narrative",
+        f"Even the required elements take {len(text)} characters; {profile.name} takes {limit} and no overflow.",
+        "Abbreviate the drug name (e.g. the brand name) and the units.", profile,
+        source=profile.source("narrative.max_length"),
+    )  # fmt: skip
+    return text, None, [too_long]
+
+
+def _waste_in_notes(code: str | None, profile: PayerProfile) -> bool:
+    if code == "C9399":
+        return profile.waste_c9399_waste == "notes"
+    return code in NOC_DRUG_CODES and profile.waste_noc_waste == "notes"
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, str]] = set()
+    unique = []
+    for item in findings:
+        key = (item.code, item.field, item.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique

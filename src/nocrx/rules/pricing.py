@@ -1,0 +1,96 @@
+"""A price estimate where the loaded data has one: ASP payment limit (or the NOC pricing file's limit)
+x billing units, or the OPPS Addendum B rate for hospital outpatient lines.
+
+The ASP file's payment limit is already 106% of ASP per billing unit (42 USC 1395w-3a); NOC drugs
+on the quarterly NOC pricing file are priced from it (WPS); other NOC drugs are contractor-priced
+(WAC, AWP or invoice), which nocrx does not estimate.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from nocrx.model import Amount, ClaimLine, Decision, PriceEstimate, format_number
+from nocrx.rules import sources as src
+
+if TYPE_CHECKING:
+    from nocrx.data.store import Store
+
+_MASS_MG = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000), "gm": Decimal(1000)}
+_DOSAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)")
+CENT = Decimal("0.01")
+
+
+def estimate_price(line: ClaimLine, decision: Decision, code: str | None, units: Decimal | None,
+                   store: Store | None, *, is_noc: bool) -> PriceEstimate | None:  # fmt: skip
+    """The estimate for the billed code, or None when the data has no price for it."""
+    if store is None or code is None:
+        return None
+    if line.setting == "outpatient-hospital":
+        price = _opps(line, code, units, store)
+        if price is not None:
+            return price
+    release = store.release_in_force("asp_pricing", line.date_of_service)
+    if release is not None and not is_noc and units is not None:
+        found = store.asp_payment_limit(release, code)
+        if found is not None:
+            limit, dosage = found
+            return PriceEstimate(
+                (limit * units).quantize(CENT, ROUND_HALF_UP),
+                f"ASP payment limit ${limit} per {code} unit ({dosage}) x {format_number(units)} units "
+                f"({release.label})", src.ASP_LAW,
+            )  # fmt: skip
+    if is_noc:
+        return _noc_file(line, decision, store)
+    return None
+
+
+def _opps(line: ClaimLine, code: str, units: Decimal | None, store: Store) -> PriceEstimate | None:
+    release = store.release_in_force("opps_addendum_b", line.date_of_service)
+    entry = store.opps_entry(release, code) if release else None
+    if release is None or entry is None or entry[2] is None or units is None:
+        return None
+    indicator, apc, rate = entry
+    return PriceEstimate((rate * units).quantize(CENT, ROUND_HALF_UP),
+                         f"OPPS payment rate ${rate} (SI {indicator}, APC {apc}) x {format_number(units)} "
+                         f"({release.label})", "CMS OPPS Addendum B")  # fmt: skip
+
+
+def _noc_file(line: ClaimLine, decision: Decision, store: Store) -> PriceEstimate | None:
+    release = store.release_in_force("noc_pricing", line.date_of_service)
+    drug = line.drug
+    if release is None or drug is None or drug.dose is None:
+        return None
+    names = {n.strip().lower() for n in _names(line, decision) if n}
+    for generic, dosage, limit in store.noc_payment_limits(release):
+        if generic.strip().lower() in names:
+            units = _units(drug.dose, dosage)
+            if units is not None:
+                return PriceEstimate(
+                    (limit * units).quantize(CENT, ROUND_HALF_UP),
+                    f"NOC pricing file: ${limit} per {dosage} of {generic} x {format_number(units)} "
+                    f"({release.label})", src.WPS_TIPS,
+                )  # fmt: skip
+    return None
+
+
+def _names(line: ClaimLine, decision: Decision) -> tuple[str | None, ...]:
+    product = decision.product
+    own = line.drug.name if line.drug else None
+    return (own, product.nonproprietary_name, product.proprietary_name) if product else (own,)
+
+
+def _units(dose: Amount, dosage: str) -> Decimal | None:
+    match = _DOSAGE.match(dosage)
+    if match is None:
+        return None
+    per, unit = Decimal(match.group(1)), match.group(2).lower()
+    dose_unit = dose.unit.lower()
+    if unit in _MASS_MG and dose_unit in _MASS_MG and per > 0:
+        ratio = dose.value * _MASS_MG[dose_unit] / (per * _MASS_MG[unit])
+        return max(Decimal(1), ratio.to_integral_value(ROUND_CEILING))
+    if unit.rstrip("s") == dose_unit.rstrip("s") and per > 0:
+        return max(Decimal(1), (dose.value / per).to_integral_value(ROUND_CEILING))
+    return None
