@@ -1,33 +1,40 @@
 """The one entry point the CLI, the API and batch share: decide a line, then check it.
 
 ``Checker(store).check(line)`` returns an Evaluation (code, units, modifiers, findings,
-status, narrative); ``decide`` alone answers only "which code, how many units".
+status, narrative, price) for the line's payer (``medicare`` when it names none);
+``decide`` alone answers only "which code, how many units".
 """
 
 from __future__ import annotations
 
 from nocrx.data.store import Store
 from nocrx.decide import decide
-from nocrx.model import ClaimLine, Decision, Evaluation, sort_findings
+from nocrx.model import ClaimLine, Decision, Evaluation
+from nocrx.payers import PayerProfile, PayerRegistry, load_payers
+from nocrx.rules.engine import evaluate
+from nocrx.settings import Settings
+
+DEFAULT_PAYER = "medicare"
 
 
 class Checker:
-    """Decides and checks claim lines against one open store."""
+    """Decides and checks claim lines against one open store and a payer registry.
 
-    def __init__(self, store: Store) -> None:
+    Without ``payers`` the shipped profiles are loaded, plus those in ``NOCRX_PAYERS``.
+    """
+
+    def __init__(self, store: Store, payers: PayerRegistry | None = None) -> None:
         self.store = store
+        self.payers = payers if payers is not None else load_payers(Settings.from_env().payers_dir)
+
+    def profile(self, line: ClaimLine) -> PayerProfile:
+        """The line's payer profile in force on its date of service (UnknownPayer if none)."""
+        return self.payers.get(line.payer or DEFAULT_PAYER, line.date_of_service)
 
     def decide(self, line: ClaimLine) -> Decision:
-        return decide(line, self.store)
+        return decide(line, self.store, compounded_code=self.profile(line).compound_code)
 
     def check(self, line: ClaimLine) -> Evaluation:
-        decision = self.decide(line)
-        findings = sort_findings(decision.findings)
-        status = (
-            "errors"
-            if any(f.severity == "error" for f in findings)
-            else ("warnings" if any(f.severity == "warning" for f in findings) else "ok")
-        )
-        return Evaluation(
-            line=line, decision=decision, payer_id=line.payer or "medicare", findings=findings, status=status
-        )
+        profile = self.profile(line)
+        decision = decide(line, self.store, compounded_code=profile.compound_code)
+        return evaluate(line, decision, profile, store=self.store)

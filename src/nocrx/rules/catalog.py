@@ -34,6 +34,13 @@ _RULES = (
          "Unlisted codes are not interchangeable: the NOC code must fit the drug's nature "
          "(J9999 antineoplastic, J3590 biologic, J7999 compounded, J8499/J8999 oral, C9399 OPPS only).",
          src.PALMETTO_JM),
+    Rule("MULTIPLE_SPECIFIC_CODES", "error", "code", "Several specific codes fit the NDC",
+         "The ASP crosswalk lists the NDC under more than one code; which applies depends on the product and "
+         "the payer, and a NOC code is wrong (reported by the decision).",
+         "CMS ASP NDC-HCPCS crosswalk; noc-rules.md 1.1"),
+    Rule("DATA_RELEASE_MISSING", "warning", "code", "No reference data for the date of service",
+         "No loaded release of a reference file covers the date of service, so the answer may be out of date "
+         "(reported by the decision).", "CMS quarterly HCPCS/ASP releases; noc-rules.md 6 (M20)"),
     Rule("CODE_NOT_VALID_ON_DOS", "error", "code", "Code not valid on the date of service",
          "The HCPCS code was not yet added or already terminated on the date of service (M20).", src.CGS_M20),
     # -- drug identification ---------------------------------------------------------------------

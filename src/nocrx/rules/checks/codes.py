@@ -19,11 +19,13 @@ def check_code(
     billed = line.hcpcs
     if billed is None or billed not in NOC_DRUG_CODES:
         return
-    if decision.kind == "specific":
+    if decision.kind == "specific" and decision.code:
         yield _specific_exists(billed, decision, profile)
-    elif decision.candidates:
+    elif decision.kind != "specific" and decision.candidates:
         yield _probable(billed, decision, profile)
-    if decision.kind == "noc" and decision.code and decision.code != billed and not context.is_compound:
+    # Without a known nature the decision's code is only the default (J3490): nothing to contradict.
+    if (decision.kind == "noc" and decision.code and decision.code != billed and decision.nature
+            and not context.is_compound):  # fmt: skip
         yield _wrong_noc(billed, decision, profile)
     if billed == "C9399" and line.setting not in OPPS_SETTINGS and decision.code != "C9399":
         yield finding(
@@ -36,11 +38,7 @@ def check_code(
 
 
 def _specific_exists(billed: str, decision: Decision, profile: PayerProfile) -> Finding:
-    if decision.code:
-        what, fix = decision.code, f"Bill {decision.code} with {_units(decision)} instead of {billed}."
-    else:
-        what = " or ".join(decision.candidates)
-        fix = f"Bill the specific code that matches the NDC ({what}) instead of {billed}."
+    what, fix = decision.code, f"Bill {decision.code} with {_units(decision)} instead of {billed}."
     return finding(
         "SPECIFIC_CODE_EXISTS", "hcpcs",
         f"{billed} is an unclassified code, but {what} describes this drug on "
@@ -60,7 +58,7 @@ def _probable(billed: str, decision: Decision, profile: PayerProfile) -> Finding
 
 
 def _wrong_noc(billed: str, decision: Decision, profile: PayerProfile) -> Finding:
-    nature = ", ".join(decision.nature) or "its nature"
+    nature = ", ".join(decision.nature)
     guessed = " (the drug's nature was inferred; confirm it)" if decision.nature_is_guessed else ""
     return finding(
         "WRONG_NOC_CODE", "hcpcs",
