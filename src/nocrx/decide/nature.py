@@ -86,6 +86,9 @@ _ANTINEOPLASTIC_STEMS = (
     "lutamide",
 )
 _BIOLOGIC_STEMS = ("mab", "cept", "kinra", "leukin", "poetin", "grastim", "ermin", "plase", "ase alfa")
+# A word ending in a stem (a biologic's four-letter suffix may follow it: "vedotin-tllv").
+_ANTINEOPLASTIC_WORD = re.compile(r"\b[a-z]*(" + "|".join(_ANTINEOPLASTIC_STEMS) + r")\b")
+_BIOLOGIC_WORD = re.compile(r"\b[a-z]*(" + "|".join(_BIOLOGIC_STEMS) + r")\b")
 _BIOLOGIC_SUFFIX = re.compile(r"\b[a-z]+-[a-z]{4}\b")
 _NEOPLASM_DX = re.compile(r"^(C\d|D[0-4]\d)", re.IGNORECASE)
 
@@ -164,23 +167,13 @@ def infer_nature(
 
 
 def _name_evidence(name: str, add: Callable[..., None]) -> None:
-    words = re.findall(r"[a-z][a-z\-]+", name)
-    for word in words:
-        stem = next((s for s in _ANTINEOPLASTIC_STEMS if word.rstrip("-").endswith(s.rstrip("-"))), None)
-        if stem:
-            add(
-                "antineoplastic",
-                f'name "{word}" has the antineoplastic USAN stem -{stem} ({USAN_SOURCE})',
-                guess=True,
-            )
-        base = word.split("-")[0]
-        bio = next((s for s in _BIOLOGIC_STEMS if base.endswith(s)), None)
-        if bio:
-            add("biologic", f'name "{word}" has the biologic USAN stem -{bio} ({USAN_SOURCE})', guess=True)
+    for match in _ANTINEOPLASTIC_WORD.finditer(name):
+        add("antineoplastic", f'name "{match.group(0)}" has the antineoplastic USAN stem -{match.group(1)} '
+            f"({USAN_SOURCE})", guess=True)  # fmt: skip
+    for match in _BIOLOGIC_WORD.finditer(name):
+        add("biologic", f'name "{match.group(0)}" has the biologic USAN stem -{match.group(1)} ({USAN_SOURCE})',
+            guess=True)  # fmt: skip
     suffix = _BIOLOGIC_SUFFIX.search(name)
     if suffix:
-        add(
-            "biologic",
-            f'name "{suffix.group(0)}" carries a biologic product suffix ({BIOLOGIC_SUFFIX_SOURCE})',
-            guess=True,
-        )
+        add("biologic", f'name "{suffix.group(0)}" carries a biologic product suffix ({BIOLOGIC_SUFFIX_SOURCE})',
+            guess=True)  # fmt: skip
