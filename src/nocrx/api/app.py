@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nocrx.api import cds_hooks, claims
 from nocrx.api.config import ServiceSettings
-from nocrx.api.problems import Problem, install_problem_handlers, problem_body
+from nocrx.api.problems import Problem, install_problem_handlers, log_unexpected, problem_body
 from nocrx.api.service import Service
 from nocrx.data.store import Store
 
@@ -92,7 +92,7 @@ class RequestContext:
         sent = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = sent if _CLIENT_REQUEST_ID.match(sent) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        started, status = time.perf_counter(), [500]
+        started, status = time.perf_counter(), [0]
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -103,6 +103,19 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as error:
+            # Caught here, inside Starlette's ServerErrorMiddleware, so the exception is not
+            # re-raised to uvicorn, whose log would print its message (which may quote input).
+            log_unexpected(request_id, error)
+            if status[0] == 0:
+                status[0] = 500
+                await _send_problem(
+                    send_with_id,
+                    scope,
+                    500,
+                    "INTERNAL_ERROR",
+                    "An unexpected error occurred. Quote the request id when you report it.",
+                )
         finally:
             logger.info("%s %s %s %d %.1fms", request_id, scope["method"], scope["path"], status[0],
                         (time.perf_counter() - started) * 1000)  # fmt: skip

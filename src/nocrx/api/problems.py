@@ -102,14 +102,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(error.status_code, code, detail, request_id_of(request),
                                 headers=dict(error.headers or {}))  # fmt: skip
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log_unexpected(request_id_of(request), error)
-        return problem_response(
-            500, "INTERNAL_ERROR",
-            "An unexpected error occurred. Quote the request id when you report it.", request_id_of(request),
-        )  # fmt: skip
-
 
 def log_unexpected(request_id: str | None, error: BaseException) -> None:
     """Log where a bug happened without its message (a message can quote a request body)."""

@@ -273,8 +273,8 @@ def _same_reference(a: str, b: str) -> bool:
 
 
 def _is_active(condition: Resource) -> bool:
-    status = first_code([condition.get("clinicalStatus")], lambda s: True)
-    return status is None or status in ("active", "recurrence", "relapse")
+    statuses = [c.get("code") for c in codings(condition.get("clinicalStatus"))]
+    return not statuses or any(s in ("active", "recurrence", "relapse") for s in statuses)
 
 
 def _setting(encounter: Resource | None) -> str | None:
