@@ -27,7 +27,7 @@ from nocrx.render.x12_837 import (
     pwk_segments,
     trial_reference,
 )
-from nocrx.render.x12_syntax import Segment, Separators, write_segment, x12_amount
+from nocrx.render.x12_syntax import Segment, write_segment, x12_amount
 
 
 def write_interchange(
@@ -240,12 +240,13 @@ def _envelope(claim: Claim, version: str, when: datetime, body: list[Segment]) -
           "X", version)  # fmt: skip
     body = [*body, ("SE", str(len(body) + 1), "0001")]
     trailer = [("GE", "1", group), ("IEA", "1", control)]
-    return "".join(_write(s, seps) for s in [isa, gs, *body, *trailer])
-
-
-def _write(segment: Segment, separators: Separators) -> str:
-    # ISA is fixed-width: its empty-looking elements are spaces, which write_segment keeps.
-    return write_segment(segment, separators) + separators.terminator
+    # ISA is fixed-width and holds two delimiters itself (ISA11, ISA16): written unescaped.
+    end = seps.terminator
+    return (
+        write_segment(isa, seps, escape=False)
+        + end
+        + "".join(write_segment(s, seps) + end for s in [gs, *body, *trailer])
+    )
 
 
 def _digits(text: str) -> str:

@@ -30,7 +30,10 @@ class Separators:
 
     def __post_init__(self) -> None:
         chosen = (self.element, self.component, self.repetition, self.segment)
-        if any(len(c) != 1 or c.isalnum() or c.isspace() for c in chosen) or len(set(chosen)) != 4:
+        # A newline may end segments (some trading partners ask for it); it is then the only break.
+        usable = [c for c in chosen if not (c == self.segment == "\n")]
+        bad = any(len(c) != 1 or c.isalnum() or c.isspace() for c in usable)
+        if bad or len(set(chosen)) != 4:
             raise InvalidInput(
                 "Separators must be four different single characters that are not letters, digits "
                 f"or spaces; got {chosen!r}.",
@@ -39,25 +42,33 @@ class Separators:
 
     @property
     def terminator(self) -> str:
-        return self.segment + ("\n" if self.line_break else "")
+        return self.segment + ("\n" if self.line_break and self.segment != "\n" else "")
 
     @property
     def delimiters(self) -> str:
         return self.element + self.component + self.repetition + self.segment
 
+    @property
+    def escape_table(self) -> dict[int, str]:
+        return {ord(c): " " for c in self.delimiters + "\r\n"}
 
-def write_segment(segment: Segment, separators: Separators) -> str:
+
+def write_segment(segment: Segment, separators: Separators, *, escape: bool = True) -> str:
     """Write one segment without its terminator.
+
+    A delimiter character inside a value would split it, so each one becomes a space (X12 has
+    no escape character). ``escape=False`` is for ISA, whose ISA11 and ISA16 are delimiters.
 
     >>> write_segment(("SV1", ("HC", "J3490", "", "", "", "", "DRUG"), "10", "UN", "1", "", ""), Separators())
     'SV1*HC:J3490:::::DRUG*10*UN*1'
     """
+    table = separators.escape_table if escape else {}
     texts = []
     for element in segment:
         if isinstance(element, tuple):
-            texts.append(separators.component.join(_trim(list(element))))
+            texts.append(separators.component.join(_trim([c.translate(table) for c in element])))
         else:
-            texts.append(element)
+            texts.append(element.translate(table))
     return separators.element.join(_trim(texts))
 
 
