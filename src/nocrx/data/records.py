@@ -4,6 +4,7 @@ hand it to the store. Plain frozen dataclasses, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -100,6 +101,7 @@ class ParsedFile:
     release: str
     effective_from: date | None
     effective_to: date | None
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    # A list, or any re-iterable the store reads while inserting (FDA files stream their rows).
+    rows: Iterable[dict[str, Any]] = field(default_factory=list)
     notes: str | None = None
     source_url: str | None = None

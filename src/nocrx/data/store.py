@@ -8,9 +8,10 @@ asks the same few questions (this NDC in that release) thousands of times.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -91,27 +92,47 @@ class Store:
                     _iso(parsed.effective_to),
                     source_file,
                     sha256,
-                    len(parsed.rows),
+                    0,  # counted below: parsers may stream their rows (FDA product.txt)
                     datetime.now(UTC).isoformat(timespec="seconds"),
                     parsed.source_url,
                     parsed.notes,
                 ),
             )
             source_id = cursor.lastrowid
-            if parsed.rows:
-                columns = list(parsed.rows[0])
-                sql = (
-                    f"INSERT INTO {KIND_TABLE[parsed.kind]} (source_id, {', '.join(columns)}) "  # noqa: S608 - kind is checked against KINDS, columns come from our parsers
-                    f"VALUES (?, {', '.join('?' * len(columns))})"
-                )
-                self._db.executemany(
-                    sql, ([source_id, *(row.get(c) for c in columns)] for row in parsed.rows)
-                )
+            count = self._insert_rows(KIND_TABLE[parsed.kind], source_id, parsed.rows)
+            self._db.execute("UPDATE data_sources SET row_count = ? WHERE id = ?", (count, source_id))
         self._memo.clear()
         release = self._release_row(parsed.kind, parsed.release)
         assert release is not None
-        logger.info("loaded %d %s rows, release %s", len(parsed.rows), parsed.kind, parsed.release)
+        logger.info("loaded %d %s rows, release %s", count, parsed.kind, parsed.release)
         return LoadResult("replaced" if existing else "loaded", release, "")
+
+    def _insert_rows(self, table: str, source_id: int | None, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert rows (a list or a stream read while inserting) in one executemany; return the count."""
+        iterator = iter(rows)
+        first = next(iterator, None)
+        if first is None:
+            return 0
+        columns = list(first)
+        sql = (
+            f"INSERT INTO {table} (source_id, {', '.join(columns)}) "  # noqa: S608 - table comes from KIND_TABLE, columns from our parsers
+            f"VALUES (?, {', '.join('?' * len(columns))})"
+        )
+        count = 0
+
+        def values() -> Iterator[list[Any]]:
+            nonlocal count
+            for row in itertools.chain((first,), iterator):
+                count += 1
+                yield [source_id, *(row.get(c) for c in columns)]
+
+        self._db.executemany(sql, values())
+        return count
+
+    def release_with_sha256(self, sha256: str) -> Release | None:
+        """The loaded release whose file had these bytes, if any (lets an import skip parsing)."""
+        row = self._db.execute("SELECT * FROM data_sources WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
+        return None if row is None else _release(row)
 
     # ---- releases --------------------------------------------------------------------------
 
