@@ -150,7 +150,7 @@ def _periods(raw: Any, path: str, name: str, coerce: Any) -> tuple[Period, ...]:
         if not isinstance(source, str) or not source.strip():
             _fail(name, where, 'has no source: cite the page the rule comes from (source = "https://...")')
         period = Period(
-            value=coerce(item["value"], f"{where}.value"),
+            value=coerce(item["value"], where),
             source=source.strip(),
             starts=_date(item.get("from"), f"{where}.from", name),
             ends=_date(item.get("to"), f"{where}.to", name),

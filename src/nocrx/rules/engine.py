@@ -77,7 +77,8 @@ def build_narrative(
         return first, rest, []
     optional = [e for e in elements if e not in profile.narrative_required_elements]
     while len(text) > limit and optional:
-        elements = tuple(e for e in elements if e != optional.pop())
+        dropped = optional.pop()
+        elements = tuple(e for e in elements if e != dropped)
         text = narratives.compose(line.drug, elements, ndc_11=context.ndc_11, name=name,
                                   waste_in_notes=waste_in_notes)  # fmt: skip
     if len(text) <= limit:
