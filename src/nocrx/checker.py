@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nocrx.data.store import Store
 from nocrx.decide import decide
-from nocrx.model import ClaimLine, Decision, Evaluation
+from nocrx.model import ClaimLine, Decision, Evaluation, sort_findings
 from nocrx.payers import PayerProfile, PayerRegistry, load_payers
 from nocrx.rules.engine import evaluate
 from nocrx.settings import Settings
@@ -33,6 +33,14 @@ class Checker:
 
     def decide(self, line: ClaimLine) -> Decision:
         return decide(line, self.store, compounded_code=self.profile(line).compound_code)
+
+    def code_only(self, line: ClaimLine) -> Evaluation:
+        """The decision alone as an Evaluation (`nocrx code`): its own findings, no claim-line rules."""
+        decision = self.decide(line)
+        findings = sort_findings(decision.findings)
+        severities = {f.severity for f in findings}
+        status = "errors" if "error" in severities else "warnings" if "warning" in severities else "ok"
+        return Evaluation(line, decision, line.payer or DEFAULT_PAYER, findings, status)
 
     def check(self, line: ClaimLine) -> Evaluation:
         profile = self.profile(line)

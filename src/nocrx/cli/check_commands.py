@@ -48,7 +48,11 @@ def code(
     as_json: bool = typer.Option(False, "--json", help="Print the output contract as JSON."),
     db: Path | None = DB_OPTION,
 ) -> None:
-    """Which HCPCS code for this drug on this date, and how many units (quick form of check)."""
+    """Which HCPCS code for this drug on this date, and how many units (the decision alone).
+
+    Exit 0 when a code is decided, 1 when the decision itself has an error (e.g. an NDC listed
+    under several codes). `nocrx check` runs every claim-line rule on top.
+    """
     drug: dict[str, Any] = {"ndc": ndc, "name": name, "route": route}
     if dose:
         drug["dose"] = _parse_dose(dose)
@@ -62,7 +66,7 @@ def code(
         }
     )
     with open_store(db) as store:
-        evaluation = _checker(store).check(line)
+        evaluation = _checker(store).code_only(line)
     typer.echo(json.dumps(evaluation_to_dict(evaluation), indent=2) if as_json else format_verdict(evaluation))
     raise typer.Exit(1 if _has_errors(evaluation) else 0)
 

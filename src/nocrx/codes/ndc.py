@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nocrx.errors import InvalidNDC
 
@@ -79,6 +80,20 @@ def parse_ndc(raw: str, *, resolve: Callable[[tuple[str, ...]], list[str]] | Non
     """
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidNDC("The NDC is empty.", field="drug.ndc")
+    try:
+        return _parse_unambiguous(raw)
+    except _BareTenDigits as bare:
+        return NDC(_resolve_ten_digits(bare.digits, raw, resolve), raw)
+
+
+class _BareTenDigits(Exception):
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+
+@lru_cache(maxsize=65536)
+def _parse_unambiguous(raw: str) -> NDC:
+    """Parse every form but a bare 10-digit string (raised as _BareTenDigits); cached: batches repeat NDCs."""
     text = raw.strip().upper()
     if text.startswith("N4"):
         text = text[2:]
@@ -96,7 +111,7 @@ def parse_ndc(raw: str, *, resolve: Callable[[tuple[str, ...]], list[str]] | Non
     if len(parts) == 1 and len(digits) == 11:
         return NDC(digits, raw)
     if len(parts) == 1 and len(digits) == 10:
-        return NDC(_resolve_ten_digits(digits, raw, resolve), raw)
+        raise _BareTenDigits(digits)
     if len(digits) == 12:
         raise InvalidNDC(
             f'"{raw}" has 12 digits: the 6-4-2 NDC format takes effect on 2033-03-07 '

@@ -63,12 +63,16 @@ class _Work:
                 r for r in self.store.releases(kind) if r.effective_from is None or r.effective_from <= day
             ]
             release = older[-1] if older else None
-            self._warn_missing(kind, what, release)
+            self.findings.append(self._missing_release_finding(kind, what, release))
         if release is not None:
             self.releases[kind] = release.release
         return release
 
-    def _warn_missing(self, kind: str, what: str, fallback: Release | None) -> None:
+    def _missing_release_finding(self, kind: str, what: str, fallback: Release | None) -> Finding:
+        key = ("missing_release", kind, self.line.date_of_service)
+        return self.store.memoised(key, lambda: self._missing_release(kind, what, fallback))
+
+    def _missing_release(self, kind: str, what: str, fallback: Release | None) -> Finding:
         day = self.line.date_of_service.isoformat()
         loaded = self.store.releases(kind)
         if fallback is not None:
@@ -83,15 +87,13 @@ class _Work:
             )
         else:
             message = f"No {what} is loaded, so it could not be consulted for {day}."
-        self.findings.append(
-            Finding(
-                "DATA_RELEASE_MISSING",
-                "warning",
-                "date_of_service",
-                message,
-                "Load the release in force on the date of service: nocrx data download, or nocrx data import FILE.",
-                f"{what} releases are quarterly; a code can change at any quarter (noc-rules.md 6, M20)",
-            )
+        return Finding(
+            "DATA_RELEASE_MISSING",
+            "warning",
+            "date_of_service",
+            message,
+            "Load the release in force on the date of service: nocrx data download, or nocrx data import FILE.",
+            f"{what} releases are quarterly; a code can change at any quarter (noc-rules.md 6, M20)",
         )
 
 
@@ -478,9 +480,19 @@ def _check_line_code(work: _Work) -> None:
 
 def _finish(work: _Work, decision: Decision) -> Decision:
     modifiers = _recommended_modifiers(work, decision)
-    return replace(
-        decision,
+    # Built field by field: dataclasses.replace costs more than the rest of a decision.
+    return Decision(
+        code=decision.code,
+        kind=decision.kind,
+        units=decision.units,
+        ndc_11=decision.ndc_11,
         modifiers=modifiers,
+        waste_units=decision.waste_units,
+        nature=decision.nature,
+        nature_is_guessed=decision.nature_is_guessed,
+        hcpcs_dosage=decision.hcpcs_dosage,
+        candidates=decision.candidates,
+        product=decision.product,
         trace=tuple(work.trace),
         findings=tuple(work.findings),
         data_release=dict(work.releases),
