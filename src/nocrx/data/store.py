@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from nocrx.model import Product
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+BULK_AFTER = 64  # questions to one table before a run reads it whole into memory
 LoadStatus = Literal["loaded", "replaced", "unchanged", "skipped"]
 
 
@@ -49,6 +51,10 @@ class Store:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(resources.files("nocrx.data").joinpath("schema.sql").read_text("utf-8"))
         self._memo: dict[tuple[Any, ...], Any] = {}
+        # Tables read whole into dicts once a run has asked them BULK_AFTER questions (a batch),
+        # so one-off commands stay fast to start and batches avoid a query per line.
+        self._indexes: dict[str, dict[Any, Any]] = {}
+        self._lookups: dict[str, int] = {}
 
     def __enter__(self) -> Store:
         return self
@@ -102,6 +108,7 @@ class Store:
             count = self._insert_rows(KIND_TABLE[parsed.kind], source_id, parsed.rows)
             self._db.execute("UPDATE data_sources SET row_count = ? WHERE id = ?", (count, source_id))
         self._memo.clear()
+        self._indexes.clear()
         release = self._release_row(parsed.kind, parsed.release)
         assert release is not None
         logger.info("loaded %d %s rows, release %s", count, parsed.kind, parsed.release)
@@ -138,6 +145,9 @@ class Store:
 
     def releases(self, kind: str | None = None) -> list[Release]:
         """Every loaded release, oldest first within a kind."""
+        return list(self._memoised(("releases", kind), lambda: tuple(self._releases(kind))))
+
+    def _releases(self, kind: str | None) -> list[Release]:
         sql = "SELECT * FROM data_sources"
         args: tuple[Any, ...] = ()
         if kind:
@@ -167,26 +177,41 @@ class Store:
 
     def crosswalk_rows(self, release: Release, ndc_11: str) -> tuple[CrosswalkRow, ...]:
         """The ASP crosswalk rows of this release for one NDC (several codes are possible)."""
+        index = self._index(f"asp_xw:{release.id}", lambda: self._crosswalk_index(release, "asp"))
+        if index is not None:
+            return index.get(ndc_11, ())  # type: ignore[no-any-return]
         return self._memoised(("asp_xw", release.id, ndc_11), lambda: self._crosswalk(release, ndc_11, "asp"))
 
     def noc_crosswalk_rows(self, release: Release, ndc_11: str) -> tuple[CrosswalkRow, ...]:
+        index = self._index(f"noc_xw:{release.id}", lambda: self._crosswalk_index(release, "noc"))
+        if index is not None:
+            return index.get(ndc_11, ())  # type: ignore[no-any-return]
         return self._memoised(("noc_xw", release.id, ndc_11), lambda: self._crosswalk(release, ndc_11, "noc"))
 
-    def _crosswalk(self, release: Release, ndc_11: str, which: str) -> tuple[CrosswalkRow, ...]:
+    def _crosswalk(self, release: Release, ndc_11: str | None, which: str) -> tuple[CrosswalkRow, ...]:
+        """Rows of one crosswalk release for one NDC, or for every NDC when ndc_11 is None."""
         if which == "asp":
             sql = (
                 "SELECT hcpcs, ndc_11, drug_name, labeler, hcpcs_dosage, package_size, package_quantity,"
                 " billing_units, billing_units_per_package, short_description"
-                " FROM asp_crosswalk WHERE source_id = ? AND ndc_11 = ? ORDER BY hcpcs"
+                " FROM asp_crosswalk WHERE source_id = ? AND ndc_11 IS ? ORDER BY hcpcs"
             )
         else:
             sql = (
                 "SELECT NULL AS hcpcs, ndc_11, drug_name, labeler, dosage AS hcpcs_dosage, package_size,"
                 " package_quantity, billing_units, billing_units_per_package, generic_name AS short_description"
-                " FROM noc_crosswalk WHERE source_id = ? AND ndc_11 = ?"
+                " FROM noc_crosswalk WHERE source_id = ? AND ndc_11 IS ?"
             )
+        if ndc_11 is None:
+            sql = sql.replace("AND ndc_11 IS ?", "AND ndc_11 IS NOT NULL AND ? IS NULL")
         rows = self._db.execute(sql, (release.id, ndc_11)).fetchall()
         return tuple(_crosswalk_row(r, release.release) for r in rows)
+
+    def _crosswalk_index(self, release: Release, which: str) -> dict[str, tuple[CrosswalkRow, ...]]:
+        grouped: dict[str, list[CrosswalkRow]] = {}
+        for row in self._crosswalk(release, None, which):
+            grouped.setdefault(row.ndc_11, []).append(row)
+        return {ndc: tuple(rows) for ndc, rows in grouped.items()}
 
     def ndcs_with_several_codes(self, release: Release) -> list[tuple[str, tuple[str, ...]]]:
         """NDCs a crosswalk release lists under more than one code, with those codes."""
@@ -210,7 +235,11 @@ class Store:
         return self._memoised(("hcpcs", release.id, code), query)
 
     def hcpcs_search(self, release: Release, word: str) -> tuple[HCPCSCode, ...]:
-        """Codes of an HCPCS release whose long descriptor contains ``word`` (case-insensitive)."""
+        """Codes of an HCPCS release whose long descriptor has ``word`` as a whole word (any case)."""
+        word = word.lower()
+        index = self._index(f"hcpcs_words:{release.id}", lambda: self._hcpcs_word_index(release))
+        if index is not None:
+            return index.get(word, ())  # type: ignore[no-any-return]
 
         def query() -> tuple[HCPCSCode, ...]:
             rows = self._db.execute(
@@ -218,9 +247,19 @@ class Store:
                 " AND long_description LIKE ? ORDER BY hcpcs",
                 (release.id, f"%{word}%"),
             ).fetchall()
-            return tuple(_hcpcs(r) for r in rows)
+            return tuple(c for c in map(_hcpcs, rows) if word in _words(c.long_description))
 
-        return self._memoised(("hcpcs_search", release.id, word.lower()), query)
+        return self._memoised(("hcpcs_search", release.id, word), query)
+
+    def _hcpcs_word_index(self, release: Release) -> dict[str, tuple[HCPCSCode, ...]]:
+        rows = self._db.execute(
+            "SELECT * FROM hcpcs_codes WHERE source_id = ? AND is_modifier = 0 ORDER BY hcpcs", (release.id,)
+        ).fetchall()
+        grouped: dict[str, list[HCPCSCode]] = {}
+        for code in map(_hcpcs, rows):
+            for word in _words(code.long_description):
+                grouped.setdefault(word, []).append(code)
+        return {word: tuple(codes) for word, codes in grouped.items()}
 
     def noc_code_list(self) -> frozenset[str]:
         """Every code on the loaded CMS NOC code lists."""
@@ -233,7 +272,47 @@ class Store:
 
     def product(self, ndc_11: str) -> Product | None:
         """What the loaded FDA files (package first, then product) or the formulary say of an NDC."""
+        index = self._index("products", self._product_index)
+        if index is not None:
+            return self._memoised(("product", ndc_11), lambda: self._product_from_index(index, ndc_11))
         return self._memoised(("product", ndc_11), lambda: self._product(ndc_11))
+
+    def _product_index(self) -> dict[str, Any]:
+        """Every package, product and formulary row, keyed as product() looks them up."""
+        products: dict[str, sqlite3.Row] = {}
+        for row in self._db.execute(
+            "SELECT p.*, s.kind || ' ' || s.release AS src FROM fda_products p JOIN data_sources s"
+            " ON s.id = p.source_id ORDER BY p.is_unfinished, (p.marketing_category IS NULL), s.effective_from DESC"
+        ):
+            products.setdefault(row["product_ndc_9"], row)
+        packages: dict[str, sqlite3.Row] = {}
+        for row in self._db.execute(
+            "SELECT k.ndc_11, k.start_marketing_date AS pkg_start, k.end_marketing_date AS pkg_end,"
+            " k.description AS pkg_description FROM fda_packages k JOIN data_sources s ON s.id = k.source_id"
+            " ORDER BY s.effective_from DESC"
+        ):
+            packages.setdefault(row["ndc_11"], row)
+        formulary: dict[str, sqlite3.Row] = {}
+        for row in self._db.execute(
+            "SELECT f.*, s.kind || ' ' || s.release AS src FROM formulary f JOIN data_sources s ON s.id = f.source_id"
+        ):
+            formulary.setdefault(row["ndc_11"], row)
+        return {"products": products, "packages": packages, "formulary": formulary}
+
+    def _product_from_index(self, index: dict[str, Any], ndc_11: str) -> Product | None:
+        product = index["products"].get(ndc_11[:9])
+        package = index["packages"].get(ndc_11)
+        if product is not None:
+            return _product(product, package=package)
+        item = index["formulary"].get(ndc_11)
+        if item is not None:
+            return Product(
+                product_ndc=ndc_11[:9],
+                proprietary_name=item["drug_name"],
+                route=item["route"],
+                source=item["src"],
+            )
+        return None
 
     def _product(self, ndc_11: str) -> Product | None:
         package = self._db.execute(
@@ -271,6 +350,11 @@ class Store:
 
     def formulary_entry(self, ndc_11: str) -> dict[str, Any] | None:
         """The practice formulary row for an NDC (name, strength, route, hcpcs, category)."""
+
+        index = self._indexes.get("products")
+        if index is not None:
+            row = index["formulary"].get(ndc_11)
+            return None if row is None else dict(row)
 
         def query() -> dict[str, Any] | None:
             row = self._db.execute("SELECT * FROM formulary WHERE ndc_11 = ? LIMIT 1", (ndc_11,)).fetchone()
@@ -352,6 +436,20 @@ class Store:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def _index(self, name: str, build: Callable[[], dict[Any, Any]]) -> dict[Any, Any] | None:
+        """The whole-table index ``name`` once this store has been asked BULK_AFTER times, else None."""
+        index = self._indexes.get(name)
+        if index is None:
+            asked = self._lookups[name] = self._lookups.get(name, 0) + 1
+            if asked < BULK_AFTER:
+                return None
+            index = self._indexes[name] = build()
+        return index
+
+    def memoised(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """Compute a value derived from this store's data once (cleared when data is loaded)."""
+        return self._memoised(key, compute)
+
     def _memoised(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         try:
             return self._memo[key]  # type: ignore[no-any-return]
@@ -379,6 +477,11 @@ def _release(row: sqlite3.Row) -> Release:
 def _crosswalk_row(row: sqlite3.Row, release: str) -> CrosswalkRow:
     values = {key: row[key] or "" for key in row.keys()}  # noqa: SIM118 - sqlite3.Row iterates values
     return CrosswalkRow(**values | {"hcpcs": row["hcpcs"], "release": release})
+
+
+def _words(text: str) -> frozenset[str]:
+    """The lower-case words of a descriptor; a biologic suffix is its own word ("vedotin", "tllv")."""
+    return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _hcpcs(row: sqlite3.Row) -> HCPCSCode:
