@@ -157,13 +157,15 @@ def test_contractor_inherits_and_overrides(registry):
     wps = registry.get("medicare-wps", date(2025, 11, 14))
     assert wps.chain == ("medicare-wps", "medicare")
     assert wps.narrative_elements == ("name", "strength", "dose", "route")
-    assert wps.units_noc == "one" and wps.source("units.noc").startswith("medicare units.noc:")
+    assert wps.units_noc == "one"
+    assert wps.source("units.noc").startswith("medicare units.noc:")
 
 
 def test_unknown_payer_lists_known_ids(registry):
     with pytest.raises(UnknownPayer) as error:
         registry.get("medicare-d", date(2025, 1, 1))
-    assert "medicare-palmetto" in str(error.value) and "nocrx payers list" in str(error.value)
+    assert "medicare-palmetto" in str(error.value)
+    assert "nocrx payers list" in str(error.value)
 
 
 def test_user_folder_adds_and_replaces_payers(tmp_path: Path):
@@ -174,7 +176,8 @@ def test_user_folder_adds_and_replaces_payers(tmp_path: Path):
         'id = "medicaid"\nname = "Texas Medicaid"\nkind = "medicaid"\n', "utf-8")  # fmt: skip
     registry = load_payers(tmp_path)
     plan = registry.get("bcbs-tx", date(2025, 11, 14))
-    assert plan.units_noc == "one" and plan.compound_code == "J3490"
+    assert plan.units_noc == "one"
+    assert plan.compound_code == "J3490"
     assert registry.get("medicaid", date(2025, 11, 14)).name == "Texas Medicaid"
 
 

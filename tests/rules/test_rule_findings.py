@@ -12,9 +12,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
-from nocrx.model import Administration, Amount, Attachment, Finding
-from nocrx.rules.catalog import CATALOG
 from rule_lines import (
     BACLOFEN_COMPOUND,
     KEYTRUDA,
@@ -25,6 +22,9 @@ from rule_lines import (
     run,
     trial_drug,
 )
+
+from nocrx.model import Administration, Amount, Attachment, Finding
+from nocrx.rules.catalog import CATALOG
 
 D = Decimal
 COMPOUND_LINE = line(hcpcs="J7999", drug=BACLOFEN_COMPOUND, modifiers=(), narrative="compound baclofen 0.5 mg, "

@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from rule_lines import BACLOFEN_COMPOUND, DOS, codes, decision, line, run
 
 from nocrx.model import Administration
 from nocrx.payers import load_payers
 from nocrx.rules.engine import evaluate
-from rule_lines import BACLOFEN_COMPOUND, DOS, codes, decision, line, run
 
 # What nocrx would bill (no code on the line yet): the decision plus each payer's rules.
 QUESTION = line(hcpcs=None, units=None, modifiers=(), narrative=None)
