@@ -16,10 +16,10 @@ from nocrx.cli.app import app
 from nocrx.cli.common import DB_OPTION, store_path
 from nocrx.errors import InvalidInput
 from nocrx.model import ClaimLine, Evaluation
-from nocrx.render.claim import Claim, parse_claim
+from nocrx.render.claim import parse_claim
+from nocrx.render.formats import FORMATS, render_claim
 from nocrx.render.lines import evaluation_from_line
 
-FORMATS = ("837p", "837i", "cms1500", "ub04", "fhir", "cms1500-pdf")
 OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout.")
 
 
@@ -51,35 +51,6 @@ def render(
         return
     write_atomically(output, content if isinstance(content, bytes) else content.encode("utf-8"))
     typer.echo(f"wrote {output} ({chosen})", err=True)
-
-
-def render_claim(
-    claim: Claim, evaluations: Sequence[Evaluation], chosen: str, *, implementation: str | None = None
-) -> str | bytes:
-    """Render a parsed claim in one of FORMATS (837p/837i ignore the claim's own type)."""
-    from dataclasses import replace
-
-    if chosen in ("837p", "837i"):
-        from nocrx.render.interchange import write_interchange
-
-        kind = "professional" if chosen == "837p" else "institutional"
-        return write_interchange(replace(claim, type=kind), evaluations, implementation=implementation)
-    if chosen in ("cms1500", "cms1500-pdf"):
-        from nocrx.render.cms1500 import render_cms1500
-
-        form = render_cms1500(evaluations, claim)
-        if chosen == "cms1500":
-            return json.dumps(form.to_dict(), indent=2) + "\n"
-        from nocrx.render.cms1500_pdf import render_cms1500_pdf
-
-        return render_cms1500_pdf(form)
-    if chosen == "ub04":
-        from nocrx.render.ub04 import render_ub04
-
-        return json.dumps(render_ub04(evaluations).to_dict(), indent=2) + "\n"
-    from nocrx.render.fhir_claim import render_fhir_claim
-
-    return json.dumps(render_fhir_claim(evaluations, claim), indent=2) + "\n"
 
 
 def _evaluate(lines: Sequence[ClaimLine], db: Path | None) -> list[Evaluation]:
