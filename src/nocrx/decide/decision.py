@@ -38,6 +38,7 @@ JZ_SOURCE = (
 )
 JZ_REQUIRED_FROM = date(2023, 7, 1)
 JG_REQUIRED_FROM = date(2024, 1, 1)
+MAX_SET_ASIDE_STEPS = 4  # trace lines for descriptor codes set aside; the rest are listed in one line
 DEFAULT_COMPOUNDED_CODE = {"medicare": "J7999", "other": "J3490"}
 
 
@@ -303,13 +304,18 @@ def _from_descriptors(
     release = work.release("hcpcs", "HCPCS Level II code set")
     key = search_key(ingredient) if ingredient else None
     matches = []
+    if line.drug and "compounded" in line.drug.category:
+        # A compounded preparation is not a commercial product: no specific code describes it.
+        work.step("descriptors", "not searched", "a compounded drug has no product-specific code",
+                  "noc-rules.md 4 (panaceainc; CMS ch.17 §90.2/90.3)")  # fmt: skip
+        key = None
     if release is not None and key and ingredient:
         route = _route_for_search(work, product)
         found = work.store.hcpcs_search(release, key)
         matches = match_descriptors(
             found, ingredient, day=line.date_of_service, route=route, setting=line.setting
         )
-    elif not ingredient:
+    elif not ingredient and key is None:
         work.step(
             "descriptors",
             "not searched",
@@ -317,9 +323,12 @@ def _from_descriptors(
             HCPCS_SOURCE,
         )
     source = f"{HCPCS_SOURCE}, {release.release}" if release else HCPCS_SOURCE
-    for m in matches:
-        if m.excluded_because:
-            work.step("descriptors", f"{m.code.hcpcs} set aside", m.excluded_because, source)
+    set_aside = [m for m in matches if m.excluded_because]
+    for m in set_aside[:MAX_SET_ASIDE_STEPS]:
+        work.step("descriptors", f"{m.code.hcpcs} set aside", m.excluded_because or "", source)
+    if len(set_aside) > MAX_SET_ASIDE_STEPS:
+        others = ", ".join(m.code.hcpcs for m in set_aside[MAX_SET_ASIDE_STEPS:])
+        work.step("descriptors", f"{len(set_aside) - MAX_SET_ASIDE_STEPS} more set aside", others, source)
     usable = [m for m in matches if not m.excluded_because]
     if not usable and key and release is not None:
         work.step(

@@ -52,7 +52,12 @@ _SALTS = frozenset(
         "powder",
     ]
 )
-_SUFFIX = re.compile(r"^([a-z]+)-([a-z]{4})$")
+_SUFFIX = re.compile(r"^([a-z]{5,})-([a-z]{4})$")
+# Words in drug names that describe a preparation, not an ingredient: never a search key.
+_NOT_INGREDIENTS = frozenset(
+    "investigational experimental antibody compounded compound refill pump intrathecal intravenous oral "
+    "premixed premix infusion vial syringe prefilled dose single multiple kit study drug biosimilar".split()  # noqa: SIM905 - a word list reads better as words
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +78,13 @@ def ingredient_words(name: str) -> tuple[str, ...]:
 
 
 def search_key(name: str) -> str | None:
-    """The longest ingredient word, without a biologic suffix: what we look for with LIKE."""
+    """The longest ingredient word, without a biologic suffix: the word looked for in descriptors.
+
+    >>> search_key("telisotuzumab vedotin-tllv"), search_key("investigational antibody")
+    ('telisotuzumab', None)
+    """
     words = [_strip_suffix(w) for w in ingredient_words(name)]
-    words = [w for w in words if len(w) >= 4]
+    words = [w for w in words if len(w) >= 4 and w not in _NOT_INGREDIENTS]
     return max(words, key=len) if words else None
 
 

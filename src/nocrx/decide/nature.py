@@ -89,7 +89,8 @@ _BIOLOGIC_STEMS = ("mab", "cept", "kinra", "leukin", "poetin", "grastim", "ermin
 # A word ending in a stem (a biologic's four-letter suffix may follow it: "vedotin-tllv").
 _ANTINEOPLASTIC_WORD = re.compile(r"\b[a-z]*(" + "|".join(_ANTINEOPLASTIC_STEMS) + r")\b")
 _BIOLOGIC_WORD = re.compile(r"\b[a-z]*(" + "|".join(_BIOLOGIC_STEMS) + r")\b")
-_BIOLOGIC_SUFFIX = re.compile(r"\b[a-z]+-[a-z]{4}\b")
+# FDA suffixes follow the core name ("trastuzumab-anns"): a long word, not a prefix like "anti-".
+_BIOLOGIC_SUFFIX = re.compile(r"\b[a-z]{5,}-[a-z]{4}\b")
 _NEOPLASM_DX = re.compile(r"^(C\d|D[0-4]\d)", re.IGNORECASE)
 
 
