@@ -56,7 +56,7 @@ _SUFFIX = re.compile(r"^([a-z]{5,})-([a-z]{4})$")
 # Words in drug names that describe a preparation, not an ingredient: never a search key.
 _NOT_INGREDIENTS = frozenset(
     "investigational experimental antibody compounded compound refill pump intrathecal intravenous oral "
-    "premixed premix infusion vial syringe prefilled dose single multiple kit study drug biosimilar".split()  # noqa: SIM905 - a word list reads better as words
+    "premixed premix infusion vial syringe prefilled dose single multiple kit study drug biosimilar".split()
 )
 
 
