@@ -84,9 +84,25 @@ def make_context(line: ClaimLine, decision: Decision, store: Store | None) -> Ch
         is_compound=is_compound(line, decision),
         as_billed=as_billed,
         ndc_11=decision.ndc_11 or _ndc_11(line),
-        price=estimate_price(line, decision, code, units, store, is_noc=is_noc),
+        # The estimate is for what nocrx says to bill: the decision's code and units when it has them.
+        price=_price(line, decision, code, units, store, is_noc=is_noc),
         store=store,
     )
+
+
+def _price(
+    line: ClaimLine,
+    decision: Decision,
+    code: str | None,
+    units: Decimal | None,
+    store: Store | None,
+    *,
+    is_noc: bool,
+) -> PriceEstimate | None:
+    if decision.code is not None:
+        is_noc = is_noc_code(decision.code, decision, store) if decision.code != code else is_noc
+        code, units = decision.code, units if decision.units is None else decision.units
+    return estimate_price(line, decision, code, units, store, is_noc=is_noc)
 
 
 def _ndc_11(line: ClaimLine) -> str | None:
