@@ -1,49 +1,17 @@
-"""API test fixtures: the app built in-process over a store, and a small synchronous client.
-
-The client drives the ASGI app through httpx's ASGITransport on a private event loop (the
-Starlette TestClient warns that its httpx use is deprecated, and warnings are errors here).
-"""
+"""API test fixtures: the app built in-process over a store (see api_helpers.Client)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from api_helpers import Client
 
 from nocrx.api.app import create_app
 from nocrx.api.config import ServiceSettings
 from nocrx.data.store import Store
-
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO.parent / "shared" / "fhir-samples"
-BASE_URL = "http://nocrx.test"
-
-
-class Client:
-    """Synchronous calls into an ASGI app (one event loop per client)."""
-
-    def __init__(self, app: Any) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL)
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        return self._loop.run_until_complete(self._client.request(method, url, **kwargs))
-
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", url, **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", url, **kwargs)
-
-    def close(self) -> None:
-        self._loop.run_until_complete(self._client.aclose())
-        self._loop.close()
-
 
 AppFactory = Callable[..., Client]
 
@@ -87,8 +55,3 @@ def loaded_read_store(loaded_store_path: Path) -> Iterator[Store]:
 def loaded_client(make_client: AppFactory, loaded_read_store: Store) -> Client:
     """An app over the store with ../shared/data imported."""
     return make_client(store=loaded_read_store)
-
-
-def sample(relative: str) -> Any:
-    """A file of ../shared/fhir-samples, decoded."""
-    return json.loads((SAMPLES / relative).read_text("utf-8"))

@@ -10,11 +10,11 @@ from typing import Any
 
 import jwt
 import pytest
+from api_helpers import BASE_URL, Client
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from test_problems import assert_problem
 
-from conftest import BASE_URL, Client
 from nocrx.api.config import ServiceSettings, hash_key
 from nocrx.errors import InvalidInput
 

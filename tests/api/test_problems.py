@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-
-from conftest import Client
+from api_helpers import Client
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "request_id"}
 
@@ -98,7 +97,7 @@ def test_streamed_body_over_the_limit_is_413(make_client: object) -> None:
 
 
 def test_the_stress_test_bundle_is_over_the_default_limit(client: Client) -> None:
-    from conftest import SAMPLES
+    from api_helpers import SAMPLES
 
     body = (SAMPLES / "davinci-crd-test-kit" / "stress-test-Bundle.json").read_bytes()
     assert len(body) > 2_000_000

@@ -102,10 +102,16 @@ async def fhir_check(request: Request) -> JSONResponse:
     evaluated, failed = _evaluate_orders(orders, index, service, request_id_of(request))
     if not evaluated:
         raise failed[0][1]
+    claim, problem = draft_claim(evaluated)
+    if problem is not None:  # e.g. a dose in mg/kg has no NDC unit qualifier: the items are bare
+        failed.append(("Claim", problem))
     outcome = operation_outcome(evaluated)
     outcome["issue"] = [*_failure_issues(failed), *outcome["issue"]]
-    result = {"resourceType": "Bundle", "type": "collection",
-              "entry": [{"resource": outcome}, {"resource": draft_claim(evaluated)}]}  # fmt: skip
+    result = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": outcome}, {"resource": claim}],
+    }
     return JSONResponse(result, media_type=FHIR_JSON)
 
 

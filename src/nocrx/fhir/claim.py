@@ -16,11 +16,14 @@ from typing import Any
 from fhir.resources.R4B.claim import Claim
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
+from nocrx.errors import NocrxError
 from nocrx.fhir.claim_line import MappedLine
 from nocrx.model import Evaluation, Finding
 from nocrx.render.fhir_claim import render_fhir_claim
 
 FINDING_SYSTEM = "urn:nocrx:finding"
+HCPCS_SYSTEM = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+ICD10CM_SYSTEM = "http://hl7.org/fhir/sid/icd-10-cm"
 CLAIM_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/claim-type"
 _ISSUE_SEVERITY = {"error": "error", "warning": "warning", "info": "information"}
 # FHIR R4 issue-type: a payer rule broken is "business-rule"; advice is "informational".
@@ -65,15 +68,23 @@ def _issue(severity: str, kind: str, code: str, text: str, diagnostics: str | No
 
 def draft_claim(
     evaluations: Sequence[tuple[MappedLine, Evaluation]], *, now: datetime | None = None
-) -> dict[str, Any]:
-    """The draft Claim: ``nocrx.render``'s FHIR Claim, pointed at the request's own resources.
+) -> tuple[dict[str, Any], NocrxError | None]:
+    """The draft Claim, and the reason its items are bare if ``nocrx.render`` could not draw them.
 
-    Status is ``draft`` (nothing is submitted); patient, provider and coverage are the
-    references the client sent (never names or member ids); the type follows the setting.
+    The Claim is ``nocrx.render``'s FHIR Claim made a draft (nothing is submitted) that names
+    the patient, provider and coverage by the references the client sent (never names or
+    member ids); its type follows the setting. When the lines cannot be drawn in full (say a
+    dose in mg/kg, which has no NDC unit qualifier), the items carry the code, units and
+    modifiers only, and the error says what is missing.
     """
-    claim = render_fhir_claim([e for _, e in evaluations], created=now or datetime.now(UTC))
+    created = now or datetime.now(UTC)
+    lines = [e for _, e in evaluations]
+    try:
+        claim, problem = render_fhir_claim(lines, created=created), None
+    except NocrxError as error:
+        claim, problem = _bare_claim(lines, created), error
     first, _ = evaluations[0]
-    institutional = any(e.line.setting == "outpatient-hospital" for _, e in evaluations)
+    institutional = any(e.line.setting == "outpatient-hospital" for e in lines)
     claim["status"] = "draft"
     claim["type"] = {
         "coding": [
@@ -87,4 +98,47 @@ def draft_claim(
     if first.coverage:
         claim["insurance"] = [{"sequence": 1, "focal": True, "coverage": {"reference": first.coverage}}]
     Claim.model_validate(claim)
+    return claim, problem
+
+
+def _bare_claim(evaluations: list[Evaluation], created: datetime) -> dict[str, Any]:
+    diagnoses = list(dict.fromkeys(dx for e in evaluations for dx in e.line.diagnoses))
+    claim: dict[str, Any] = {
+        "resourceType": "Claim",
+        "use": "claim",
+        "created": created.isoformat(timespec="seconds"),
+        "patient": {"display": "patient not given"},
+        "provider": {"display": "billing provider not given"},
+        "priority": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/processpriority", "code": "normal"}]
+        },
+        "insurance": [{"sequence": 1, "focal": True, "coverage": {"display": "coverage not given"}}],
+        "item": [_bare_item(i + 1, e, diagnoses) for i, e in enumerate(evaluations)],
+    }
+    if diagnoses:
+        claim["diagnosis"] = [
+            {
+                "sequence": i + 1,
+                "diagnosisCodeableConcept": {"coding": [{"system": ICD10CM_SYSTEM, "code": dx}]},
+            }
+            for i, dx in enumerate(diagnoses)
+        ]
     return claim
+
+
+def _bare_item(sequence: int, evaluation: Evaluation, diagnoses: list[str]) -> dict[str, Any]:
+    decision, line = evaluation.decision, evaluation.line
+    product: dict[str, Any] = (
+        {"coding": [{"system": HCPCS_SYSTEM, "code": decision.code}]} if decision.code else {}
+    )
+    product = product or {"text": "drug not yet coded"}
+    item: dict[str, Any] = {"sequence": sequence, "productOrService": product,
+                            "servicedDate": line.date_of_service.isoformat()}  # fmt: skip
+    if decision.modifiers:
+        item["modifier"] = [{"coding": [{"system": HCPCS_SYSTEM, "code": m}]} for m in decision.modifiers]
+    if decision.units is not None:
+        item["quantity"] = {"value": float(decision.units)}
+    pointers = [diagnoses.index(dx) + 1 for dx in line.diagnoses if dx in diagnoses]
+    if pointers:
+        item["diagnosisSequence"] = pointers
+    return item
