@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from nocrx.errors import InvalidInput
@@ -135,7 +137,7 @@ def _diagnoses(evaluations: Sequence[Evaluation], claim: Claim | None) -> list[s
 
 
 def _item_24(line: ServiceLine, letters: dict[str, str], claim: Claim | None) -> Item24:
-    day = line.date_of_service.strftime("%m %d %y")
+    day = _form_date(line.date_of_service)
     pointer = "".join(letters[d] for d in line.diagnoses if d in letters)[:4] or "A"
     return Item24(
         shaded=shaded_ndc(line.drug) if line.drug else "",
@@ -150,6 +152,12 @@ def _item_24(line: ServiceLine, letters: dict[str, str], claim: Claim | None) ->
         units=format_number(line.units),
         rendering_npi="",
     )
+
+
+@lru_cache(maxsize=4096)
+def _form_date(day: date) -> str:
+    # Item 24A: MM DD YY with spaces, as the NUCC instructions show the 6-digit form.
+    return f"{day.month:02d} {day.day:02d} {day.year % 100:02d}"
 
 
 def _item_19(notes: list[str], trial: str | None) -> str:

@@ -27,7 +27,7 @@ from nocrx.render.x12_837 import (
     pwk_segments,
     trial_reference,
 )
-from nocrx.render.x12_syntax import Segment, write_segment, x12_amount
+from nocrx.render.x12_syntax import Segment, write_segment, write_segments, x12_amount
 
 
 def write_interchange(
@@ -241,11 +241,8 @@ def _envelope(claim: Claim, version: str, when: datetime, body: list[Segment]) -
     body = [*body, ("SE", str(len(body) + 1), "0001")]
     trailer = [("GE", "1", group), ("IEA", "1", control)]
     # ISA is fixed-width and holds two delimiters itself (ISA11, ISA16): written unescaped.
-    end = seps.terminator
     return (
-        write_segment(isa, seps, escape=False)
-        + end
-        + "".join(write_segment(s, seps) + end for s in [gs, *body, *trailer])
+        write_segment(isa, seps, escape=False) + seps.terminator + write_segments([gs, *body, *trailer], seps)
     )
 
 

@@ -12,9 +12,10 @@ No I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from nocrx.codes.ndc import parse_ndc
 from nocrx.errors import InvalidInput
@@ -93,6 +94,8 @@ def service_lines(evaluation: Evaluation, *, link_number: str | None = None) -> 
         )
     is_noc = code in NOC_CODES or evaluation.decision.kind == "noc"
     description, note = narrative_parts(evaluation, is_noc=is_noc)
+    drug = line.drug
+    components = [c for c in drug.components if c.ndc] if drug is not None and drug.components else []
     base = ServiceLine(
         code=code,
         modifiers=tuple(modifiers),
@@ -104,13 +107,13 @@ def service_lines(evaluation: Evaluation, *, link_number: str | None = None) -> 
         is_noc=is_noc,
         description=description,
         note=note,
+        drug=None if components else _main_drug(evaluation),
         trial_number=trial_number(evaluation),
         attachment=line.attachment,
-        drug_name=line.drug.name if line.drug else None,
+        drug_name=drug.name if drug else None,
     )
-    components = [c for c in (line.drug.components if line.drug else ()) if c.ndc]
     if not components:
-        return (replace(base, drug=_main_drug(evaluation)),)
+        return (base,)
     return _compound_lines(base, components, link_number or "1")
 
 
@@ -128,19 +131,30 @@ def _compound_lines(
                 field=f"drug.components[{index}].quantity",
             )
         drug = DrugIdentification(
-            ndc_11=parse_ndc(component.ndc).ndc_11,
+            ndc_11=ndc_11_of(component.ndc or ""),
             unit=unit_qualifier(component.quantity, f"drug.components[{index}].quantity.unit"),
             quantity=component.quantity.value,
         )
-        if index == 0:
-            lines.append(replace(base, drug=drug, link_number=link_number))
-        else:
-            lines.append(
-                replace(
-                    base, drug=drug, link_number=link_number, charge=Decimal(0), units=Decimal(1),
-                    description=base.description, note=None, attachment=None,
-                )
-            )  # fmt: skip
+        first = index == 0
+        lines.append(
+            ServiceLine(
+                code=base.code,
+                modifiers=base.modifiers,
+                units=base.units if first else Decimal(1),
+                charge=base.charge if first else Decimal(0),
+                date_of_service=base.date_of_service,
+                diagnoses=base.diagnoses,
+                revenue_code=base.revenue_code,
+                is_noc=base.is_noc,
+                description=base.description,
+                note=base.note if first else None,
+                drug=drug,
+                link_number=link_number,
+                trial_number=base.trial_number,
+                attachment=base.attachment if first else None,
+                drug_name=base.drug_name,
+            )
+        )
     return tuple(lines)
 
 
@@ -148,7 +162,7 @@ def _main_drug(evaluation: Evaluation) -> DrugIdentification | None:
     drug = evaluation.line.drug
     ndc_11 = evaluation.decision.ndc_11
     if ndc_11 is None and drug is not None and drug.ndc:
-        ndc_11 = parse_ndc(drug.ndc).ndc_11
+        ndc_11 = ndc_11_of(drug.ndc)
     if ndc_11 is None or drug is None:
         return None
     amount = drug.quantity or _dose_and_waste(drug.dose, drug.wasted)
@@ -159,6 +173,12 @@ def _main_drug(evaluation: Evaluation) -> DrugIdentification | None:
             field="drug.quantity",
         )
     return DrugIdentification(ndc_11, unit_qualifier(amount, "drug.quantity.unit"), amount.value)
+
+
+@lru_cache(maxsize=8192)
+def ndc_11_of(raw: str) -> str:
+    """The 11-digit billing NDC of an NDC as written (cached: a batch repeats few NDCs)."""
+    return parse_ndc(raw).ndc_11
 
 
 def _dose_and_waste(dose: Amount | None, wasted: Amount | None) -> Amount | None:
@@ -211,10 +231,10 @@ def trial_number(evaluation: Evaluation) -> str | None:
 def narrative_parts(evaluation: Evaluation, *, is_noc: bool) -> tuple[str | None, str | None]:
     """Return (SV101-7 description, NTE02 overflow), each at most 80 characters of clean text."""
     text = evaluation.narrative
-    overflow = evaluation.narrative_overflow
     if text is None:
         text, overflow = split_text(clean_text(evaluation.line.narrative or ""))
-    text, overflow = clean_text(text or ""), clean_text(overflow or "")
+    else:
+        text, overflow = clean_text(text), clean_text(evaluation.narrative_overflow or "")
     if len(text) > TEXT_LIMIT:
         text, extra = split_text(text)
         overflow = f"{extra} {overflow}".strip()
@@ -249,6 +269,7 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> tuple[str, str]:
 
 _NOT_PRINTABLE = re.compile(r"[^\x20-\x7e]")
 _DELIMITERS = re.compile(r"[*:~^|>]")
+_NEEDS_CLEANING = re.compile(r"[^\x20-\x7e]|[*:~^|>]| {2}")
 
 
 def clean_text(text: str) -> str:
@@ -257,6 +278,8 @@ def clean_text(text: str) -> str:
     >>> clean_text("Drug* 5 mg:IV~ ")
     'Drug 5 mg IV'
     """
+    if not _NEEDS_CLEANING.search(text):
+        return text.strip()
     text = _NOT_PRINTABLE.sub(" ", text)
     text = _DELIMITERS.sub(" ", text)
     return re.sub(r" {2,}", " ", text).strip()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from nocrx.errors import InvalidInput
 from nocrx.model import Evaluation
 from nocrx.render.lines import ServiceLine, service_lines
-from nocrx.render.x12_syntax import Segment, Separators, write_segments, x12_amount, x12_number
+from nocrx.render.x12_syntax import Segment, Separators, write_segments, x12_amount, x12_date, x12_number
 
 PROFESSIONAL = "005010X222A1"
 INSTITUTIONAL_A2 = "005010X223A2"
@@ -54,7 +54,7 @@ def professional_line_segments(line: ServiceLine, number: int, pointers: Sequenc
             "",
             tuple(str(p) for p in pointers[:4]),
         ),
-        ("DTP", "472", "D8", line.date_of_service.strftime("%Y%m%d")),
+        ("DTP", "472", "D8", x12_date(line.date_of_service)),
     ]
     if line.note:
         # 837P TR3 2400 NTE01 = ADD: overflow of the SV101-7 narrative (CGS, noc-rules 1.2).
@@ -75,7 +75,7 @@ def institutional_line_segments(line: ServiceLine, number: int) -> list[Segment]
             "UN",
             x12_number(line.units),
         ),
-        ("DTP", "472", "D8", line.date_of_service.strftime("%Y%m%d")),
+        ("DTP", "472", "D8", x12_date(line.date_of_service)),
     ]
     segments.extend(drug_segments(line))
     return segments

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from nocrx.errors import InvalidInput
 from nocrx.model import format_number
@@ -48,10 +50,6 @@ class Separators:
     def delimiters(self) -> str:
         return self.element + self.component + self.repetition + self.segment
 
-    @property
-    def escape_table(self) -> dict[int, str]:
-        return {ord(c): " " for c in self.delimiters + "\r\n"}
-
 
 def write_segment(segment: Segment, separators: Separators, *, escape: bool = True) -> str:
     """Write one segment without its terminator.
@@ -62,20 +60,39 @@ def write_segment(segment: Segment, separators: Separators, *, escape: bool = Tr
     >>> write_segment(("SV1", ("HC", "J3490", "", "", "", "", "DRUG"), "10", "UN", "1", "", ""), Separators())
     'SV1*HC:J3490:::::DRUG*10*UN*1'
     """
-    table = separators.escape_table if escape else {}
+    return _write_segment(
+        segment, separators.element, separators.component, separators.delimiters if escape else ""
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _write_segment(segment: Segment, element_separator: str, component: str, escaped: str) -> str:
+    # Cached: a batch repeats most segments (LX numbers, DTP dates, LIN NDCs, CTP quantities).
+    table = _escape_table(escaped) if escaped else None
     texts = []
     for element in segment:
-        if isinstance(element, tuple):
-            texts.append(separators.component.join(_trim([c.translate(table) for c in element])))
+        if element.__class__ is str:
+            texts.append(element.translate(table) if table else element)  # type: ignore[union-attr]
         else:
-            texts.append(element.translate(table))
-    return separators.element.join(_trim(texts))
+            parts = [c.translate(table) for c in element] if table else list(element)
+            while parts and not parts[-1]:
+                parts.pop()
+            texts.append(component.join(parts))
+    while texts and not texts[-1]:
+        texts.pop()
+    return element_separator.join(texts)
+
+
+@lru_cache(maxsize=64)
+def _escape_table(delimiters: str) -> dict[int, str]:
+    return {ord(c): " " for c in delimiters + "\r\n"}
 
 
 def write_segments(segments: Iterable[Segment], separators: Separators) -> str:
     """Write segments, each followed by the terminator."""
-    end = separators.terminator
-    return "".join(write_segment(s, separators) + end for s in segments)
+    end, write = separators.terminator, _write_segment
+    element, component, escaped = separators.element, separators.component, separators.delimiters
+    return "".join([write(s, element, component, escaped) + end for s in segments])
 
 
 def _trim(parts: list[str]) -> list[str]:
@@ -93,6 +110,7 @@ def split_segments(text: str, separators: Separators) -> list[list[str]]:
     ]
 
 
+@lru_cache(maxsize=4096)
 def x12_number(value: Decimal) -> str:
     """Write an X12 R (decimal) value: no exponent, no trailing zeros, no leading plus.
 
@@ -102,6 +120,17 @@ def x12_number(value: Decimal) -> str:
     return format_number(value)
 
 
+@lru_cache(maxsize=4096)
 def x12_amount(value: Decimal) -> str:
     """Write money with cents when it has them (X12 R, at most 2 decimals)."""
     return format_number(value.quantize(Decimal("0.01")))
+
+
+@lru_cache(maxsize=4096)
+def x12_date(day: date) -> str:
+    """Write a D8 date, CCYYMMDD (cached: a batch repeats a few hundred dates).
+
+    >>> x12_date(date(2025, 11, 14))
+    '20251114'
+    """
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
