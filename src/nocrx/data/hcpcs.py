@@ -74,7 +74,8 @@ FIXED_WIDTH = {
 RECORD_LENGTH = 320
 _FIRST_RECORDS = {"3": False, "7": True}  # RECID -> is_modifier
 _CONTINUATIONS = {"4", "8"}
-_RECORD = re.compile(r"^[A-Z0-9 ]{5}\d{5}[3478]")
+# SEQNUM is a number in a 5-character field ("0010 " in the xlsx form shows it may be padded).
+_RECORD = re.compile(r"^[A-Z0-9 ]{5}(?=[\d ]{5}[3478])[ ]*\d+[ ]*[3478]")
 _DATES = ("add_date", "action_effective_date", "termination_date")
 _REQUIRED = ("HCPC", "RECID", "LONG DESCRIPTION", "ACT EFF DT")
 
@@ -93,8 +94,8 @@ def detect(sample: Sample) -> Detected | None:
 
 
 def _is_fixed_width(lines: list[str]) -> bool:
-    records = [line for line in lines if line.strip()]
-    if len(records) < 1 or not all(_RECORD.match(line) for line in records[:20]):
+    records = [line for line in lines if _RECORD.match(line)]
+    if not records or not all(_RECORD.match(line) for line in records[:20]):
         return False
     first = next((r for r in records if r[10] in _FIRST_RECORDS), "")
     return len(first) >= 293 and first[276:284].strip().isdigit()

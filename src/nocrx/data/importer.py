@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from nocrx.data.formats import Detected, Skip, identify
-from nocrx.data.reading import Source, is_xlsx, is_zip, zip_members
+from nocrx.data.reading import READ_ERRORS, Source, is_xlsx, is_zip, zip_members
 from nocrx.data.sources import landing_page
 from nocrx.data.store import Store
 from nocrx.errors import DataFileError
@@ -102,8 +102,8 @@ def _sources(files: list[Path], results: list[ImportResult]) -> Iterator[Source]
                 yield Source(path)
                 continue
             members, skipped = zip_members(path)
-        except (OSError, DataFileError) as error:
-            results.append(ImportResult(str(path), "error", str(error)))
+        except (DataFileError, *READ_ERRORS) as error:
+            results.append(ImportResult(str(path), "error", _one_line(error, str(path))))
             continue
         results.extend(ImportResult(f"{path}!{name}", "skipped", reason) for name, reason in skipped)
         yield from members
@@ -129,7 +129,7 @@ def _import_one(
                                 parsed.kind, parsed.release, None, detected.description)  # fmt: skip
         parsed.source_url = parsed.source_url or landing_page(parsed.kind)
         loaded = store.load(parsed, source_file=label, sha256=sha256, replace=replace)
-    except (DataFileError, OSError) as error:
+    except (DataFileError, *READ_ERRORS) as error:
         logger.warning("could not import %s: %s", label, error)
         return ImportResult(label, "error", _one_line(error, label), description=detected.description)
     release = loaded.release
