@@ -156,3 +156,21 @@ def test_pdf_has_one_page_per_six_lines():
 def test_pdf_is_the_same_for_the_same_form():
     form = render_cms1500([decided(plain_line(drug=NDC_DRUG))])
     assert render_cms1500_pdf(form) == render_cms1500_pdf(form)
+
+
+def test_preview_shows_segments_and_shaded_line():
+    from nocrx.render.preview import claim_preview
+
+    text = claim_preview(decided(plain_line(drug=NDC_DRUG, narrative="Drug 8 mL IV")))
+    assert text.splitlines() == [
+        "837P loop 2400/2410 LX*1~ SV1*HC:J3490:::::Drug 8 mL IV*100*UN*1***1~ DTP*472*D8*20251114~ "
+        "LIN**N4*00006302602~ CTP****8*ML~",
+        "CMS-1500 24A        N400006302602 ML8",
+    ]
+
+
+def test_preview_says_why_a_line_cannot_be_rendered():
+    from nocrx.render.preview import claim_preview
+
+    text = claim_preview(decided(plain_line(hcpcs=None)))
+    assert text.startswith("claim output: not yet renderable: The line has no HCPCS code")
