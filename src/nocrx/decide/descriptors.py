@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from nocrx.data.records import HCPCSCode
 
@@ -67,6 +68,7 @@ class DescriptorMatch:
     excluded_because: str | None = None
 
 
+@lru_cache(maxsize=16384)
 def ingredient_words(name: str) -> tuple[str, ...]:
     """The words that identify an ingredient, without salts and punctuation.
 
@@ -77,6 +79,7 @@ def ingredient_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if w not in _SALTS and w != "and" and not w.isdigit())
 
 
+@lru_cache(maxsize=16384)
 def search_key(name: str) -> str | None:
     """The longest ingredient word, without a biologic suffix: the word looked for in descriptors.
 
@@ -109,25 +112,26 @@ def match_descriptors(
     wanted = ingredient_words(ingredient)
     matches = []
     for code in codes:
-        matches.append(
-            DescriptorMatch(
-                code,
-                _is_exact(code.long_description, wanted),
-                _exclusion(code, day=day, route=route, setting=setting),
-            )
-        )
+        is_exact, excluded_because = _judge(code, wanted, route, setting)
+        if not code.is_valid_on(day):
+            excluded_because = f"not effective on {day.isoformat()} (added {code.add_date}, terminated {code.termination_date})"
+        matches.append(DescriptorMatch(code, is_exact, excluded_because))
     return matches
 
 
-def _exclusion(code: HCPCSCode, *, day: date, route: str | None, setting: str | None) -> str | None:
-    if not code.is_valid_on(day):
-        return (
-            f"not effective on {day.isoformat()} (added {code.add_date}, terminated {code.termination_date})"
-        )
+@lru_cache(maxsize=16384)
+def _judge(
+    code: HCPCSCode, wanted: tuple[str, ...], route: str | None, setting: str | None
+) -> tuple[bool, str | None]:
+    """(is an exact match, why set aside) for everything but the date: batches ask this again and again."""
+    return _is_exact(code.long_description, wanted), _exclusion(code, route=route, setting=setting)
+
+
+def _exclusion(code: HCPCSCode, *, route: str | None, setting: str | None) -> str | None:
     if code.hcpcs.startswith("C") and setting not in OPPS_SETTINGS:
         return "a C-code, billable only on hospital outpatient (OPPS) or ASC claims"
     code_route = descriptor_route(code.long_description)
-    if route and code_route and route != code_route and not (route == "injection" and code_route is None):
+    if route and code_route and route != code_route:
         return f"its descriptor is for the {code_route} form; this drug is {route}"
     if re.search(
         r"\b(not otherwise (specified|classified)|unclassified|nos)\b", code.long_description.lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nocrx.model import ClaimLine, Product
 
@@ -130,12 +131,36 @@ def infer_nature(
 ) -> Nature:
     """Collect the drug's categories and route class, saying where each came from."""
     drug = line.drug
-    categories: list[str] = list(drug.category) if drug else []
+    has_neoplasm_dx = any(_NEOPLASM_DX.match(d) for d in line.diagnoses)
+    return _infer(
+        drug.category if drug else (),
+        drug.route if drug else None,
+        drug.name if drug else None,
+        product,
+        ingredient,
+        formulary_category,
+        chemotherapy_code,
+        has_neoplasm_dx,
+    )
+
+
+@lru_cache(maxsize=16384)
+def _infer(
+    input_categories: tuple[str, ...],
+    input_route: str | None,
+    input_name: str | None,
+    product: Product | None,
+    ingredient: str | None,
+    formulary_category: str | None,
+    chemotherapy_code: str | None,
+    has_neoplasm_dx: bool,
+) -> Nature:
+    categories: list[str] = list(input_categories)
     evidence: list[str] = [f"input category: {', '.join(categories)}"] if categories else []
     guessed = False
-    route = route_class(drug.route if drug and drug.route else None)
+    route = route_class(input_route)
     if route:
-        evidence.append(f"route from input: {drug.route if drug else ''}")
+        evidence.append(f"route from input: {input_route}")
     elif product and product.route:
         route = route_class(product.route.split(";")[0])
         evidence.append(f"route from {product.source}: {product.route}")
@@ -159,9 +184,7 @@ def infer_nature(
             f"the ingredient's own code {chemotherapy_code} is in the HCPCS chemotherapy range J9000-J9999",
             guess=False,
         )
-    name = " ".join(filter(None, [ingredient, drug.name if drug else None])).lower()
-    _name_evidence(name, add)
-    has_neoplasm_dx = any(_NEOPLASM_DX.match(d) for d in line.diagnoses)
+    _name_evidence(" ".join(filter(None, [ingredient, input_name])).lower(), add)
     if has_neoplasm_dx and "biologic" in categories and "antineoplastic" not in categories:
         add("antineoplastic", "a biologic given with a neoplasm diagnosis (ICD-10-CM C00-D49)", guess=True)
     return Nature(tuple(categories), route, guessed, tuple(evidence))
