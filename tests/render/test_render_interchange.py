@@ -229,6 +229,7 @@ line_strategy = st.fixed_dictionaries(
         "ndc_quantity": st.one_of(
             st.none(), st.decimals(min_value=Decimal("0.001"), max_value=Decimal(999), places=3)
         ),
+        "extra": st.sampled_from(["", "", "compound", "trial", "attachment"]),
     }
 )
 
@@ -248,7 +249,18 @@ def build_line(spec: dict[str, Any]) -> dict[str, Any]:
                      narrative=spec["narrative"] or None, modifiers=spec["modifiers"])  # fmt: skip
     if spec["ndc_quantity"] is not None:
         line["drug"] = {"ndc": "00006302602", "quantity": {"value": str(spec["ndc_quantity"]), "unit": "ML"}}
+    if spec["extra"] == "compound":
+        line["drug"] = {"components": [{"ndc": "0641-6127-25", "quantity": {"value": 5, "unit": "mg"}},
+                                       {"ndc": "0409-1162-19", "quantity": {"value": 4, "unit": "ML"}}]}  # fmt: skip
+    elif spec["extra"] == "trial":
+        line["drug"] = {**line.get("drug", {}), "investigational": {"study_id": "NCT04567890"}}
+    elif spec["extra"] == "attachment":
+        line["attachment"] = {"report_type": "OZ", "transmission": "EL", "control_number": "INV-1"}
     return line
+
+
+def service_line_count(specs: list[dict[str, Any]]) -> int:
+    return sum(2 if s["extra"] == "compound" else 1 for s in specs)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -268,16 +280,18 @@ def test_rendered_interchange_splits_back_consistently(specs, separators, kind):
     seps = Separators(element, component, repetition, segment, line_break=segment != "\n")
     segments = segments_of(text, seps)
     assert_envelope(segments)
-    assert sum(s[0] == "LX" for s in segments) == len(specs)
-    assert [s[1] for s in segments if s[0] == "LX"] == [str(n) for n in range(1, len(specs) + 1)]
+    count = service_line_count(specs)
+    assert [s[1] for s in segments if s[0] == "LX"] == [str(n) for n in range(1, count + 1)]
     service = "SV1" if kind == "professional" else "SV2"
-    assert sum(s[0] == service for s in segments) == len(specs)
-    assert sum(s[0] == "LIN" for s in segments) == sum(s["ndc_quantity"] is not None for s in specs)
+    assert sum(s[0] == service for s in segments) == count
+    with_ndc = sum(2 if s["extra"] == "compound" else s["ndc_quantity"] is not None for s in specs)
+    assert sum(s[0] == "LIN" for s in segments) == with_ndc
+    assert sum(s[0] == "REF" and s[1] == "P4" for s in segments) == any(s["extra"] == "trial" for s in specs)
     clm = next(s for s in segments if s[0] == "CLM")
     assert Decimal(clm[2]) == sum((s["charge"] for s in specs), Decimal(0))
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(specs=st.lists(line_strategy, min_size=1, max_size=4), kind=st.sampled_from(KINDS))
 def test_random_claims_pass_pyx12(specs, kind):
     data = with_lines("claim-offlabel-iv.json", [build_line(s) for s in specs])
