@@ -49,7 +49,8 @@ def test_profile_model_matches_the_schema():
         "id",
         "name",
         "kind",
-        "day",
+        "valid_from",
+        "valid_to",
         "chain",
         "sources",
         "severities",
@@ -146,6 +147,12 @@ def test_waste_policy_follows_the_date(registry, day, policy):
 )
 def test_medicare_compound_code_by_date(registry, day, code):
     assert registry.get("medicare-cgs", day).compound_code == code
+
+
+def test_values_hold_over_the_span_between_changes(registry):
+    jz_required = registry.get("medicare", date(2023, 8, 15))
+    assert (jz_required.valid_from, jz_required.valid_to) == (date(2023, 7, 1), date(2023, 9, 30))
+    assert registry.get("medicare", date(2023, 9, 1)) is jz_required
 
 
 def test_340b_modifiers_from_2024(registry):

@@ -60,11 +60,12 @@ def show_payer(
     as_json: bool = typer.Option(False, "--json", help="Print the settings as JSON."),
 ) -> None:
     """Print a payer's settings in force on a date, each with where it comes from."""
-    profile = _registry().get(payer_id, _day(on))
+    day = _day(on)
+    profile = _registry().get(payer_id, day)
     if as_json:
-        typer.echo(json.dumps(_profile_dict(profile), indent=2))
+        typer.echo(json.dumps(_profile_dict(profile, day), indent=2))
         return
-    typer.echo(f"{profile.id}: {profile.name} (on {profile.day.isoformat()}; {' -> '.join(profile.chain)})")
+    typer.echo(f"{profile.id}: {profile.name} (on {day.isoformat()}; {' -> '.join(profile.chain)})")
     for spec in SETTINGS:
         typer.echo(f"  {spec.path:<40} {_text(getattr(profile, spec.attr))}")
         typer.echo(f"  {'':<40} {profile.source(spec.path)}")
@@ -93,7 +94,7 @@ def _text(value: Any) -> str:
     return str(value) if value != "" else "(none)"
 
 
-def _profile_dict(profile: PayerProfile) -> dict[str, Any]:
+def _profile_dict(profile: PayerProfile, day: date) -> dict[str, Any]:
     settings = {}
     for spec in SETTINGS:
         value = getattr(profile, spec.attr)
@@ -102,6 +103,6 @@ def _profile_dict(profile: PayerProfile) -> dict[str, Any]:
         settings[spec.path] = {"value": list(value) if isinstance(value, tuple) else value,
                                "source": profile.source(spec.path)}  # fmt: skip
     return {
-        "id": profile.id, "name": profile.name, "kind": profile.kind, "date": profile.day.isoformat(),
+        "id": profile.id, "name": profile.name, "kind": profile.kind, "date": day.isoformat(),
         "chain": list(profile.chain), "settings": settings, "severity": dict(profile.severities),
     }  # fmt: skip

@@ -9,9 +9,10 @@ the PayerProfile in force on that day: each setting comes from the first profile
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,8 @@ class PayerProfile:
     id: str
     name: str
     kind: str
-    day: date
+    valid_from: date | None  # the span of dates over which these values hold (None = open)
+    valid_to: date | None
     chain: tuple[str, ...]
     narrative_placement: str
     narrative_max_length: int
@@ -82,7 +84,10 @@ class PayerRegistry:
 
     def __init__(self, files: dict[str, ProfileFile]) -> None:
         self._files = dict(sorted(files.items()))
-        self._resolved: dict[tuple[str, date], PayerProfile] = {}
+        self._by_day: dict[tuple[str, date], PayerProfile] = {}
+        # A profile's values change only at the from/to dates of its periods: resolve once per span.
+        self._by_span: dict[tuple[str, int], PayerProfile] = {}
+        self._bounds: dict[str, tuple[date, ...]] = {}
         for payer_id in self._files:
             self.chain(payer_id)  # validates every extends chain at load time
 
@@ -113,13 +118,24 @@ class PayerRegistry:
 
     def get(self, payer_id: str, day: date) -> PayerProfile:
         """The profile in force on ``day`` (UnknownPayer lists the known ids)."""
-        key = (payer_id, day)
-        profile = self._resolved.get(key)
+        profile = self._by_day.get((payer_id, day))
         if profile is None:
-            profile = self._resolved[key] = self._resolve(payer_id, day)
+            profile = self._by_day[(payer_id, day)] = self._span_profile(payer_id, day)
         return profile
 
-    def _resolve(self, payer_id: str, day: date) -> PayerProfile:
+    def _span_profile(self, payer_id: str, day: date) -> PayerProfile:
+        bounds = self._bounds.get(payer_id)
+        if bounds is None:
+            bounds = self._bounds[payer_id] = _boundaries(self.chain(payer_id))
+        span = bisect_right(bounds, day)
+        profile = self._by_span.get((payer_id, span))
+        if profile is None:
+            starts = bounds[span - 1] if span else None
+            ends = bounds[span] - timedelta(days=1) if span < len(bounds) else None
+            profile = self._by_span[(payer_id, span)] = self._resolve(payer_id, day, starts, ends)
+        return profile
+
+    def _resolve(self, payer_id: str, day: date, starts: date | None, ends: date | None) -> PayerProfile:
         chain = self.chain(payer_id)
         values, sources = {}, {}
         for spec in SETTINGS:
@@ -134,9 +150,23 @@ class PayerRegistry:
                 severities[code] = period.value
         first = chain[0]
         return PayerProfile(
-            id=first.id, name=first.name, kind=first.kind, day=day, chain=tuple(f.id for f in chain),
+            id=first.id, name=first.name, kind=first.kind, valid_from=starts, valid_to=ends,
+            chain=tuple(f.id for f in chain),
             sources=sources, severities=severities, **values,
         )  # fmt: skip
+
+
+def _boundaries(chain: tuple[ProfileFile, ...]) -> tuple[date, ...]:
+    """Every date on which some setting of the chain changes value."""
+    points = set()
+    for profile in chain:
+        for periods in (*profile.settings.values(), *profile.severities.values()):
+            for period in periods:
+                if period.starts is not None:
+                    points.add(period.starts)
+                if period.ends is not None and period.ends < date.max:
+                    points.add(period.ends + timedelta(days=1))
+    return tuple(sorted(points))
 
 
 def _pick(

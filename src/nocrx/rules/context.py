@@ -64,9 +64,10 @@ class CheckContext:
     ndc_11: str | None = None
     price: PriceEstimate | None = None
     store: Store | None = None
+    modifier_set: frozenset[str] = frozenset()
 
     def has(self, *modifiers: str) -> bool:
-        return any(m in self.modifiers for m in modifiers)
+        return not self.modifier_set.isdisjoint(modifiers)
 
 
 def make_context(line: ClaimLine, decision: Decision, store: Store | None) -> CheckContext:
@@ -87,6 +88,7 @@ def make_context(line: ClaimLine, decision: Decision, store: Store | None) -> Ch
         # The estimate is for what nocrx says to bill: the decision's code and units when it has them.
         price=_price(line, decision, code, units, store, is_noc=is_noc),
         store=store,
+        modifier_set=frozenset(modifiers),
     )
 
 

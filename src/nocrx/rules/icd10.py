@@ -28,6 +28,7 @@ def _icd() -> ModuleType:
     return simple_icd_10_cm
 
 
+@lru_cache(maxsize=4096)
 def normalise(code: str) -> str:
     """Upper case with the dot after the category (c3490 -> C34.90)."""
     text = code.strip().upper().replace(".", "")
@@ -51,6 +52,7 @@ def description(code: str) -> str:
     return str(icd.get_description(dotted)) if icd.is_valid_item(dotted) else ""
 
 
+@lru_cache(maxsize=4096)
 def is_neoplasm(code: str) -> bool:
     """ICD-10-CM chapter 2, Neoplasms: C00-D49."""
     text = normalise(code)

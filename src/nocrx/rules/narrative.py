@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from nocrx.model import Amount, Drug, format_number
 
@@ -119,8 +120,10 @@ def split(text: str, max_length: int) -> tuple[str, str | None]:
 
 
 # ---- reading a narrative the biller wrote ------------------------------------------------------
+# Memoised: a batch checks the same few narratives thousands of times, and the reads are pure.
 
 
+@lru_cache(maxsize=16384)
 def mentions_name(text: str, names: tuple[str, ...]) -> bool:
     lowered = text.lower()
     for name in names:
@@ -130,11 +133,13 @@ def mentions_name(text: str, names: tuple[str, ...]) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)
 def mentions_dose(text: str, dose: Amount) -> bool:
     return any(_same_amount(value, unit, dose) for value, unit in amounts(text))
 
 
-def amounts(text: str) -> list[tuple[Decimal, str]]:
+@lru_cache(maxsize=16384)
+def amounts(text: str) -> tuple[tuple[Decimal, str], ...]:
     """The amounts a narrative states (not strengths "x mg/mL" nor per-vial figures, nor waste)."""
     found = []
     for match in _AMOUNT.finditer(text):
@@ -142,19 +147,27 @@ def amounts(text: str) -> list[tuple[Decimal, str]]:
         if "wast" in before or "discard" in before:
             continue
         found.append((Decimal(match.group(1)), match.group(2).lower()))
-    return found
+    return tuple(found)
 
 
 def _same_amount(value: Decimal, unit: str, dose: Amount) -> bool:
     return unit.rstrip("s") == dose.unit.lower().rstrip("s") and value == dose.value
 
 
-def stated_ndcs(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def stated_ndcs(text: str) -> tuple[str, ...]:
     """11-digit NDCs written in the text (hyphens and spaces removed)."""
     runs = (re.sub(r"\D", "", m.group(0)) for m in _DIGIT_RUN.finditer(text))
-    return [run for run in runs if len(run) == 11]
+    return tuple(run for run in runs if len(run) == 11)
 
 
+@lru_cache(maxsize=16384)
+def states_per_ml(text: str) -> bool:
+    """True when an amount is written as a concentration (mg/mL), which Palmetto rejects."""
+    return PER_ML.search(text) is not None
+
+
+@lru_cache(maxsize=16384)
 def mentions_route(text: str, route: str | None) -> bool:
     words = re.findall(r"[a-z\-]+", text.lower())
     if route is None:
@@ -165,6 +178,7 @@ def mentions_route(text: str, route: str | None) -> bool:
     return any(w in synonyms for w in words)
 
 
+@lru_cache(maxsize=16384)
 def mentions_strength(text: str, strength: str | None) -> bool:
     if strength is None:
         return bool(re.search(r"/\s*(vial|ml|tab|cap)", text, re.IGNORECASE))

@@ -41,8 +41,8 @@ def _specific_exists(billed: str, decision: Decision, profile: PayerProfile) -> 
     what, fix = decision.code, f"Bill {decision.code} with {_units(decision)} instead of {billed}."
     return finding(
         "SPECIFIC_CODE_EXISTS", "hcpcs",
-        f"{billed} is an unclassified code, but {what} describes this drug on "
-        f"{profile.day.isoformat()}; a NOC line for a drug that has a code may be rejected.",
+        f"{billed} is an unclassified code, but {what} describes this drug on the date of service; "
+        "a NOC line for a drug that has a code may be rejected.",
         fix, profile,
     )  # fmt: skip
 

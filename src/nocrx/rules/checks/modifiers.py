@@ -27,7 +27,9 @@ EXCLUSIVE = (
     (("Q0", "Q1"), "Q0 is the investigational item and Q1 a routine service", src.CR8401),
 )
 ROUTE_MODIFIERS = {"JA": "IV", "JB": "SC"}
-EXCLUDED_FROM_WASTE = ("radiopharmaceutical-diagnostic", "radiopharmaceutical-therapeutic", "contrast")
+EXCLUDED_FROM_WASTE = frozenset(
+    {"radiopharmaceutical-diagnostic", "radiopharmaceutical-therapeutic", "contrast"}
+)
 
 
 def check_modifier_rules(
@@ -45,11 +47,21 @@ def check_modifier_rules(
         if modifier not in context.modifiers:
             yield finding("MODIFIER_MISSING", "modifiers", f"{profile.name} requires {modifier} on drug lines.",
                           f"Add {modifier}.", profile, source=profile.source("modifiers.required"))  # fmt: skip
+    if len(context.modifiers) > 1:
+        yield from _exclusive(profile, context)
+    if "JA" in context.modifiers or "JB" in context.modifiers:
+        yield from _route_modifiers(line, profile, context)
+
+
+def _exclusive(profile: PayerProfile, context: CheckContext) -> Iterator[Finding]:
     for group, why, source in EXCLUSIVE:
         present = [m for m in group if m in context.modifiers]
         if len(present) > 1:
             yield finding("MODIFIER_CONFLICT", "modifiers", f"The line carries {' and '.join(present)}: {why}.",
                           f"Keep one of {', '.join(present)}.", profile, source=source)  # fmt: skip
+
+
+def _route_modifiers(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Iterator[Finding]:
     route = route_abbreviation(line.drug.route if line.drug else None)
     for modifier, expected in ROUTE_MODIFIERS.items():
         if modifier in context.modifiers and route and route != expected:
@@ -85,8 +97,8 @@ def _subject_to_waste(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
 ) -> bool:
     code = context.code or ""
-    categories = set(decision.nature) | set(line.drug.category if line.drug else ())
-    if categories & set(EXCLUDED_FROM_WASTE):
+    categories = (*decision.nature, *(line.drug.category if line.drug else ()))
+    if not EXCLUDED_FROM_WASTE.isdisjoint(categories):
         return False  # radiopharmaceuticals and imaging agents are excluded (NGS, noc-rules.md 2.1)
     if code[:3] in ("Q41", "Q42", "Q43") and profile.waste_skin_substitutes == "excluded":
         return False

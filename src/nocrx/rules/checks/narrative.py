@@ -110,7 +110,7 @@ def _product_names(decision: Decision) -> tuple[str | None, ...]:
 
 
 def _extra(text: str, line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Iterator[Finding]:
-    if profile.narrative_per_ml_banned and not context.is_compound and text_of.PER_ML.search(text):
+    if profile.narrative_per_ml_banned and not context.is_compound and text_of.states_per_ml(text):
         yield finding(
             "NARRATIVE_EXTRA_INFO", "narrative",
             f'The narrative writes an amount as "per mL"; {profile.name} rejects mg/mL outside compounded drugs.',
