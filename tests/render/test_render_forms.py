@@ -174,3 +174,14 @@ def test_preview_says_why_a_line_cannot_be_rendered():
 
     text = claim_preview(decided(plain_line(hcpcs=None)))
     assert text.startswith("claim output: not yet renderable: The line has no HCPCS code")
+
+
+def test_long_item_19_is_kept_whole_with_a_warning():
+    lines = [
+        decided(plain_line(narrative=f"Drug number {n} given 100 mg IV over one hour")) for n in range(3)
+    ]
+    form = render_cms1500(lines)
+    assert form.item_19.count("Drug number") == 3
+    assert form.warnings
+    assert "payers read 80" in form.warnings[0]
+    assert render_cms1500(lines[:1]).warnings == ()

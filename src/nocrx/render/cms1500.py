@@ -10,7 +10,7 @@ number (CR 8401). No I/O; ``nocrx.render.cms1500_pdf`` draws these fields.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -23,7 +23,8 @@ from nocrx.render.lines import DrugIdentification, ServiceLine, service_lines
 
 LINES_PER_FORM = 6
 DIAGNOSIS_LETTERS = "ABCDEFGHIJKL"
-ITEM_19_LIMIT = 71  # characters the item 19 field holds on the 02/12 form (NUCC 1500 manual)
+# Item 19 "will hold up to 80 characters" (Noridian JE, noc-rules 1.2); beyond that, an attachment.
+ITEM_19_LIMIT = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class CMS1500Form:
     item_28_total_charge: str
     item_33_billing_npi: str = ""
     item_26_patient_account: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def pages(self) -> list[tuple[Item24, ...]]:
         """Split item 24 into pages of 6 lines, as the form prints them."""
@@ -114,14 +115,22 @@ def render_cms1500(evaluations: Sequence[Evaluation], claim: Claim | None = None
         if text:
             notes.append(text)
         trial = trial or lines[0].trial_number
+    item_19 = _item_19(notes, trial)
+    warnings = []
+    if len(item_19) > ITEM_19_LIMIT:
+        warnings.append(
+            f"Item 19 text is {len(item_19)} characters; payers read {ITEM_19_LIMIT}. Bill the NOC lines on "
+            "separate claims, or send the rest as an attachment the payer accepts."
+        )
     return CMS1500Form(
-        item_19=_item_19(notes, trial),
+        item_19=item_19,
         item_21_icd_indicator="0",  # 0 = ICD-10-CM
         item_21=dict(zip(DIAGNOSIS_LETTERS, diagnoses, strict=False)),
         item_24=tuple(rows),
         item_28_total_charge=f"{total:.2f}",
         item_33_billing_npi=claim.billing_provider.id if claim else "",
         item_26_patient_account=claim.claim_id if claim else "",
+        warnings=tuple(warnings),
     )
 
 

@@ -60,7 +60,8 @@ def _page(canvas: Canvas, form: CMS1500Form, rows: tuple[Item24, ...], number: i
     y = _item_19(canvas, form, top - 40, width)
     y = _item_21(canvas, form, y - 8, width)
     y = _item_24(canvas, rows, y - 8)
-    _totals(canvas, form, y - 8, width)
+    y = _totals(canvas, form, y - 8, width)
+    _warnings(canvas, form, y - 16)
 
 
 def _box(canvas: Canvas, x: float, y: float, w: float, h: float, label: str) -> None:
@@ -72,7 +73,7 @@ def _box(canvas: Canvas, x: float, y: float, w: float, h: float, label: str) -> 
 
 
 def _item_19(canvas: Canvas, form: CMS1500Form, top: float, width: float) -> float:
-    h = 36
+    h = 44
     _box(
         canvas,
         MARGIN,
@@ -82,11 +83,12 @@ def _item_19(canvas: Canvas, form: CMS1500Form, top: float, width: float) -> flo
         "19. ADDITIONAL CLAIM INFORMATION (Designated by NUCC)",
     )
     canvas.setFont("Courier", 9)
-    first, rest = split_text(form.item_19, 96)
-    second, _ = split_text(rest, 96)
-    canvas.drawString(MARGIN + 4, top - 19, first)
-    if second:
-        canvas.drawString(MARGIN + 4, top - 30, second)
+    rest = form.item_19
+    for row in range(3):
+        text, rest = split_text(rest, 96)
+        if row == 2 and rest:
+            text = split_text(text, 84)[0] + " [continued]"  # never drop text without saying so
+        canvas.drawString(MARGIN + 4, top - 18 - row * 10, text)
     return top - h
 
 
@@ -155,7 +157,7 @@ def _row(canvas: Canvas, number: int, row: Item24 | None, top: float) -> None:
         x += w
 
 
-def _totals(canvas: Canvas, form: CMS1500Form, top: float, width: float) -> None:
+def _totals(canvas: Canvas, form: CMS1500Form, top: float, width: float) -> float:
     h = 26
     thirds = (width - 2 * MARGIN) / 3
     boxes = (
@@ -168,6 +170,19 @@ def _totals(canvas: Canvas, form: CMS1500Form, top: float, width: float) -> None
         _box(canvas, x, top - h, thirds, h, label)
         canvas.setFont("Courier", 9)
         canvas.drawString(x + 4, top - h + 5, value)
+    return top - h
+
+
+def _warnings(canvas: Canvas, form: CMS1500Form, top: float) -> None:
+    if not form.warnings:
+        return
+    canvas.setFont("Helvetica-Bold", 8)
+    canvas.drawString(MARGIN, top, "For the biller (not part of the form):")
+    canvas.setFont("Helvetica", 8)
+    for index, warning in enumerate(form.warnings):
+        first, rest = split_text(warning, 120)
+        canvas.drawString(MARGIN, top - 12 - index * 22, first)
+        canvas.drawString(MARGIN, top - 22 - index * 22, rest)
 
 
 def _wrap(label: str, width: float) -> list[str]:
