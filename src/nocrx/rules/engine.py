@@ -37,11 +37,11 @@ def evaluate(
     decision = apply_payer(line, decision, profile)
     context = make_context(line, decision, store)
     narrative, overflow, built_findings = build_narrative(line, decision, profile, context)
-    findings: list[Finding] = [*decision.findings, *built_findings]
+    findings: list[Finding] = built_findings
     for check in CHECKS:
         findings.extend(check(line, decision, profile, context))
     findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
-    ordered = sort_findings(_unique(findings))
+    ordered = sort_findings(_merge(decision.findings, findings))
     return Evaluation(
         line=line, decision=decision, payer_id=profile.id, findings=ordered, status=status_of(ordered),
         narrative=narrative, narrative_overflow=overflow, price=context.price,
@@ -98,12 +98,10 @@ def _waste_in_notes(code: str | None, profile: PayerProfile) -> bool:
     return code in NOC_DRUG_CODES and profile.waste_noc_waste == "notes"
 
 
-def _unique(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str, str]] = set()
-    unique = []
-    for item in findings:
-        key = (item.code, item.field, item.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(item)
-    return unique
+def _merge(from_decision: tuple[Finding, ...], from_rules: list[Finding]) -> list[Finding]:
+    """The decision's findings, then the rules' ones that do not repeat them (the checks never repeat
+    each other)."""
+    if not from_decision:
+        return from_rules
+    seen = {(f.code, f.field, f.message) for f in from_decision}
+    return [*from_decision, *(f for f in from_rules if (f.code, f.field, f.message) not in seen)]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from nocrx.model import Amount, ClaimLine, Decision, PriceEstimate, format_number
 from nocrx.rules import sources as src
 
 if TYPE_CHECKING:
+    from nocrx.data.records import Release
     from nocrx.data.store import Store
 
 _MASS_MG = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000), "gm": Decimal(1000)}
@@ -63,9 +65,9 @@ def _noc_file(line: ClaimLine, decision: Decision, store: Store) -> PriceEstimat
     drug = line.drug
     if release is None or drug is None or drug.dose is None:
         return None
-    names = {n.strip().lower() for n in _names(line, decision) if n}
-    for generic, dosage, limit in store.noc_payment_limits(release):
-        if generic.strip().lower() in names:
+    by_name = _noc_index(store, release)
+    for name in _names(line, decision):
+        for generic, dosage, limit in by_name.get(name.strip().lower(), ()) if name else ():
             units = _units(drug.dose, dosage)
             if units is not None:
                 return PriceEstimate(
@@ -74,6 +76,15 @@ def _noc_file(line: ClaimLine, decision: Decision, store: Store) -> PriceEstimat
                     f"({release.label})", src.WPS_TIPS,
                 )  # fmt: skip
     return None
+
+
+@lru_cache(maxsize=8)
+def _noc_index(store: Store, release: Release) -> dict[str, tuple[tuple[str, str, Decimal], ...]]:
+    """The NOC pricing rows of a release by lower-case generic name (built once per store and release)."""
+    index: dict[str, list[tuple[str, str, Decimal]]] = {}
+    for row in store.noc_payment_limits(release):
+        index.setdefault(row[0].strip().lower(), []).append(row)
+    return {name: tuple(rows) for name, rows in index.items()}
 
 
 def _names(line: ClaimLine, decision: Decision) -> tuple[str | None, ...]:
