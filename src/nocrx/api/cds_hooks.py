@@ -98,7 +98,9 @@ def _validate(body: Any, hook: str) -> None:
             raise Problem(400, "CDS_INVALID_REQUEST", f"The hook request needs {key} ({kind.__name__}).")
     if body["hook"] != hook:
         raise Problem(
-            400, "CDS_HOOK_MISMATCH", f"This service answers the {hook} hook, not {body['hook'][:40]}."
+            400,
+            "CDS_HOOK_MISMATCH",
+            f"This service answers the {hook} hook only; see GET /cds-services for the others.",
         )
     if body.get("prefetch") is not None and not isinstance(body["prefetch"], dict):
         raise Problem(400, "CDS_INVALID_REQUEST", "prefetch must be an object.")

@@ -87,8 +87,8 @@ async def fhir_check(request: Request) -> JSONResponse:
     """Map a FHIR R4 Bundle to claim lines; answer a Bundle of an OperationOutcome and a draft Claim."""
     bundle = await read_json(request)
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
-        found = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
-        raise FHIRWrongType(f"expected a FHIR Bundle; got {str(found)[:40]}.", field="resourceType")
+        # The value sent is not echoed: error text must not carry what a client typed (PHI).
+        raise FHIRWrongType("expected a FHIR Bundle (resourceType Bundle).", field="resourceType")
     index = ResourceIndex()
     index.add(bundle)
     orders = medication_orders(index)
