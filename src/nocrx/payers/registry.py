@@ -139,13 +139,13 @@ class PayerRegistry:
         chain = self.chain(payer_id)
         values, sources = {}, {}
         for spec in SETTINGS:
-            period, owner = _pick(chain, day, lambda f, p=spec.path: f.settings.get(p, ()))
+            period, owner = _pick(chain, day, _settings_of(spec.path))
             values[spec.attr] = spec.default if period is None else period.value
             if period is not None:
                 sources[spec.path] = f"{owner} {spec.path}: {period.source}"
         severities = {}
         for code in {c for f in chain for c in f.severities}:
-            period, _ = _pick(chain, day, lambda f, c=code: f.severities.get(c, ()))
+            period, _ = _pick(chain, day, _severities_of(code))
             if period is not None:
                 severities[code] = period.value
         first = chain[0]
@@ -154,6 +154,14 @@ class PayerRegistry:
             chain=tuple(f.id for f in chain),
             sources=sources, severities=severities, **values,
         )  # fmt: skip
+
+
+def _settings_of(path: str) -> Callable[[ProfileFile], tuple[Period, ...]]:
+    return lambda profile: profile.settings.get(path, ())
+
+
+def _severities_of(code: str) -> Callable[[ProfileFile], tuple[Period, ...]]:
+    return lambda profile: profile.severities.get(code, ())
 
 
 def _boundaries(chain: tuple[ProfileFile, ...]) -> tuple[date, ...]:

@@ -52,9 +52,11 @@ def estimate_price(line: ClaimLine, decision: Decision, code: str | None, units:
 def _opps(line: ClaimLine, code: str, units: Decimal | None, store: Store) -> PriceEstimate | None:
     release = store.release_in_force("opps_addendum_b", line.date_of_service)
     entry = store.opps_entry(release, code) if release else None
-    if release is None or entry is None or entry[2] is None or units is None:
+    if release is None or entry is None or units is None:
         return None
     indicator, apc, rate = entry
+    if rate is None:
+        return None
     return PriceEstimate((rate * units).quantize(CENT, ROUND_HALF_UP),
                          f"OPPS payment rate ${rate} (SI {indicator}, APC {apc}) x {format_number(units)} "
                          f"({release.label})", "CMS OPPS Addendum B")  # fmt: skip
