@@ -47,6 +47,7 @@ def check_invoice(
     if reason is None:
         return
     why, setting = reason
+    why = why[:1].upper() + why[1:]
     how = ("in 2300 PWK (PWK01 = OZ or the payer's type, PWK02 = transmission, PWK06 = control number)"
            if profile.pricing_attachment == "pwk" else "on paper, with a pointer in item 19")  # fmt: skip
     attachment = line.attachment
