@@ -29,7 +29,7 @@ from nocrx.render.claim import parse_claim
 from nocrx.render.cms1500 import render_cms1500
 from nocrx.render.interchange import write_interchange
 from nocrx.render.lines import service_lines
-from nocrx.render.x12_837 import institutional_line_segments, professional_line_segments
+from nocrx.render.x12_837 import professional_line_segments, write_institutional_line, write_professional_line
 from nocrx.render.x12_syntax import Separators, write_segments
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "claim-offlabel-iv.json"
@@ -70,19 +70,26 @@ def make_evaluations(count: int) -> list[Evaluation]:
 def render_837p_lines(evaluations: list[Evaluation]) -> int:
     separators, written = Separators(), 0
     for evaluation in evaluations:
-        segments = []
         for number, line in enumerate(service_lines(evaluation), start=1):
-            segments += professional_line_segments(line, number, (1, 2))
-        written += len(write_segments(segments, separators))
+            written += len(write_professional_line(line, number, (1, 2), separators))
     return written
 
 
 def render_837i_lines(evaluations: list[Evaluation]) -> int:
     separators, written = Separators(), 0
     for evaluation in evaluations:
+        for number, line in enumerate(service_lines(evaluation), start=1):
+            written += len(write_institutional_line(line, number, separators))
+    return written
+
+
+def render_837p_segments(evaluations: list[Evaluation]) -> int:
+    # The general path (segments as data, then written), used for non-default separators.
+    separators, written = Separators(element="|", component=">", repetition="!", segment="~"), 0
+    for evaluation in evaluations:
         segments = []
         for number, line in enumerate(service_lines(evaluation), start=1):
-            segments += institutional_line_segments(line, number)
+            segments += professional_line_segments(line, number, (1, 2))
         written += len(write_segments(segments, separators))
     return written
 
@@ -152,6 +159,7 @@ def main() -> None:
     for label, function in (
         ("837P loop 2400/2410 segments", render_837p_lines),
         ("837I loop 2400/2410 segments", render_837i_lines),
+        ("837P segments with other separators (general path)", render_837p_segments),
         ("CMS-1500 item 24 fields", render_cms1500_fields),
         ("whole 837P interchanges (5 lines/claim)", render_interchanges),
     ):

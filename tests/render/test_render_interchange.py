@@ -12,11 +12,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from render_helpers import example_claim, pyx12_errors
 
+from nocrx.contract import parse_claim_line
 from nocrx.errors import InvalidInput
 from nocrx.render.claim import parse_claim
 from nocrx.render.interchange import write_interchange
-from nocrx.render.lines import evaluation_from_line
-from nocrx.render.x12_syntax import Separators, split_segments
+from nocrx.render.lines import evaluation_from_line, service_lines
+from nocrx.render.x12_837 import (
+    institutional_line_segments,
+    professional_line_segments,
+    write_institutional_line,
+    write_professional_line,
+)
+from nocrx.render.x12_syntax import Separators, split_segments, write_segments
 
 EXAMPLE_FILES = ("claim-offlabel-iv.json", "claim-compounded.json", "claim-investigational.json")
 KINDS = ("professional", "institutional")
@@ -311,3 +318,25 @@ def test_validator_still_finds_errors(broken, replacement):
     assert broken in text
     assert pyx12_errors(text.replace(broken, replacement, 1)) != []
     assert pyx12_errors(text) == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(specs=st.lists(line_strategy, min_size=1, max_size=3), line_break=st.booleans())
+def test_fast_line_writer_matches_the_segment_writer(specs, line_break):
+    """write_professional_line / write_institutional_line format text directly; same bytes as segments."""
+    separators = Separators(line_break=line_break)
+    for spec in specs:
+        raw = build_line(spec)
+        try:
+            lines = service_lines(evaluation_from_line(parse_claim_line(raw)), link_number="7")
+        except InvalidInput as error:
+            assert error.field == "narrative"  # noqa: PT017 - only an over-long narrative is refused
+            continue
+        for number, line in enumerate(lines, start=1):
+            pointers = (1, 2)
+            assert write_professional_line(line, number, pointers, separators) == write_segments(
+                professional_line_segments(line, number, pointers), separators
+            )
+            assert write_institutional_line(line, number, separators) == write_segments(
+                institutional_line_segments(line, number), separators
+            )

@@ -22,10 +22,10 @@ from nocrx.render.x12_837 import (
     PROFESSIONAL,
     ClaimDrugFacts,
     claim_drug_facts,
-    institutional_line_segments,
-    professional_line_segments,
     pwk_segments,
     trial_reference,
+    write_institutional_line,
+    write_professional_line,
 )
 from nocrx.render.x12_syntax import Segment, write_segment, write_segments, x12_amount
 
@@ -48,13 +48,16 @@ def write_interchange(
             field="claim.lines",
         )
     facts = claim_drug_facts(evaluations, lines)
-    body = _header(claim, version, when) + _hierarchy(claim) + _claim_segments(claim, kind, lines, facts)
-    for number, (line, line_pointers) in enumerate(zip(lines, pointers, strict=True), start=1):
-        if kind == "P":
-            body += professional_line_segments(line, number, line_pointers)
-        else:
-            body += institutional_line_segments(line, number)
-    return _envelope(claim, version, when, body)
+    head = _header(claim, version, when) + _hierarchy(claim) + _claim_segments(claim, kind, lines, facts)
+    seps = claim.separators
+    if kind == "P":
+        texts = [
+            write_professional_line(line, n, p, seps)
+            for n, (line, p) in enumerate(zip(lines, pointers, strict=True), 1)
+        ]
+    else:
+        texts = [write_institutional_line(line, n, seps) for n, line in enumerate(lines, 1)]
+    return _envelope(claim, version, when, head, "".join(texts))
 
 
 def _version(kind: str, implementation: str | None) -> str:
@@ -226,7 +229,7 @@ def _institutional_note(lines: list[ServiceLine]) -> list[Segment]:
     return [("NTE", "ADD", text)]
 
 
-def _envelope(claim: Claim, version: str, when: datetime, body: list[Segment]) -> str:
+def _envelope(claim: Claim, version: str, when: datetime, head: list[Segment], lines_text: str) -> str:
     env, seps = claim.envelope, claim.separators
     control = f"{env.control_number:09d}"
     isa = (
@@ -238,11 +241,17 @@ def _envelope(claim: Claim, version: str, when: datetime, body: list[Segment]) -
     group = str(env.group_control_number)
     gs = ("GS", "HC", env.sender_id, env.receiver_id, when.strftime("%Y%m%d"), when.strftime("%H%M"), group,
           "X", version)  # fmt: skip
-    body = [*body, ("SE", str(len(body) + 1), "0001")]
-    trailer = [("GE", "1", group), ("IEA", "1", control)]
+    # SE01 counts ST through SE; the line text holds one terminator per segment (values never
+    # contain it: write_segment and clean_text keep delimiters out).
+    count = len(head) + lines_text.count(seps.segment) + 1
+    trailer = [("SE", str(count), "0001"), ("GE", "1", group), ("IEA", "1", control)]
     # ISA is fixed-width and holds two delimiters itself (ISA11, ISA16): written unescaped.
     return (
-        write_segment(isa, seps, escape=False) + seps.terminator + write_segments([gs, *body, *trailer], seps)
+        write_segment(isa, seps, escape=False)
+        + seps.terminator
+        + write_segments([gs, *head], seps)
+        + lines_text
+        + write_segments(trailer, seps)
     )
 
 

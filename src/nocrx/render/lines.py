@@ -92,6 +92,7 @@ def service_lines(evaluation: Evaluation, *, link_number: str | None = None) -> 
             f"{len(modifiers)} modifiers given; a claim line holds at most 4 (SV101-3..6, item 24D).",
             field="modifiers",
         )
+    _check_codes(code, modifiers, line.revenue_code)
     is_noc = code in NOC_CODES or evaluation.decision.kind == "noc"
     description, note = narrative_parts(evaluation, is_noc=is_noc)
     drug = line.drug
@@ -103,7 +104,7 @@ def service_lines(evaluation: Evaluation, *, link_number: str | None = None) -> 
         charge=line.charge if line.charge is not None else Decimal(0),
         date_of_service=line.date_of_service,
         diagnoses=line.diagnoses,
-        revenue_code=line.revenue_code or DEFAULT_REVENUE_CODE,
+        revenue_code=line.revenue_code.zfill(4) if line.revenue_code else DEFAULT_REVENUE_CODE,
         is_noc=is_noc,
         description=description,
         note=note,
@@ -115,6 +116,29 @@ def service_lines(evaluation: Evaluation, *, link_number: str | None = None) -> 
     if not components:
         return (base,)
     return _compound_lines(base, components, link_number or "1")
+
+
+_CODE = re.compile(r"[A-Z0-9]{5}")
+_MODIFIER = re.compile(r"[A-Z0-9]{2}")
+_REVENUE_CODE = re.compile(r"\d{3,4}")
+
+
+def _check_codes(code: str, modifiers: tuple[str, ...], revenue_code: str | None) -> None:
+    # HCPCS/CPT codes are 5 characters and modifiers 2 (HCPCS Level II file layout); a revenue
+    # code is 4 digits (NUBC, UB-04 FL42). Checking here also keeps delimiters out of the 837.
+    if not _CODE.fullmatch(code):
+        raise InvalidInput(
+            f'"{code}" is not a HCPCS/CPT code (5 letters or digits, e.g. J3490).', field="hcpcs"
+        )
+    for modifier in modifiers:
+        if not _MODIFIER.fullmatch(modifier):
+            raise InvalidInput(
+                f'"{modifier}" is not a modifier (2 letters or digits, e.g. JW).', field="modifiers"
+            )
+    if revenue_code is not None and not _REVENUE_CODE.fullmatch(revenue_code):
+        raise InvalidInput(
+            f'"{revenue_code}" is not a revenue code (4 digits, e.g. 0636).', field="revenue_code"
+        )
 
 
 def _compound_lines(

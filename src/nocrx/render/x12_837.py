@@ -17,6 +17,7 @@ from nocrx.model import Evaluation
 from nocrx.render.lines import ServiceLine, service_lines
 from nocrx.render.x12_syntax import Segment, Separators, write_segments, x12_amount, x12_date, x12_number
 
+DEFAULT_DELIMITERS = Separators().delimiters
 PROFESSIONAL = "005010X222A1"
 INSTITUTIONAL_A2 = "005010X223A2"
 INSTITUTIONAL_A1 = "005010X223A1"
@@ -61,6 +62,59 @@ def professional_line_segments(line: ServiceLine, number: int, pointers: Sequenc
         segments.append(("NTE", "ADD", line.note))
     segments.extend(drug_segments(line))
     return segments
+
+
+def write_professional_line(
+    line: ServiceLine, number: int, pointers: Sequence[int], separators: Separators
+) -> str:
+    """Write loop 2400/2410 for one professional line: the same text as the segments, faster.
+
+    With the default delimiters every value is already safe (codes checked, free text cleaned
+    of *:^~ by ``clean_text``), so the segments are formatted directly; other separators take
+    the general path. A property test holds the two paths to the same output.
+    """
+    if separators.delimiters != DEFAULT_DELIMITERS or not pointers:
+        return write_segments(professional_line_segments(line, number, pointers), separators)
+    end = separators.terminator
+    procedure = _procedure_text(line)
+    pointer = ":".join(str(p) for p in pointers[:4])
+    text = (
+        f"LX*{number}{end}SV1*{procedure}*{x12_amount(line.charge)}*UN*{x12_number(line.units)}***{pointer}{end}"
+        f"DTP*472*D8*{x12_date(line.date_of_service)}{end}"
+    )
+    if line.note:
+        text += f"NTE*ADD*{line.note}{end}"
+    return text + _drug_text(line, end)
+
+
+def write_institutional_line(line: ServiceLine, number: int, separators: Separators) -> str:
+    """Write loop 2400/2410 for one institutional line (fast path as for the professional line)."""
+    if separators.delimiters != DEFAULT_DELIMITERS:
+        return write_segments(institutional_line_segments(line, number), separators)
+    end = separators.terminator
+    procedure = _procedure_text(line)
+    text = (
+        f"LX*{number}{end}SV2*{line.revenue_code}*{procedure}*{x12_amount(line.charge)}*UN*"
+        f"{x12_number(line.units)}{end}DTP*472*D8*{x12_date(line.date_of_service)}{end}"
+    )
+    return text + _drug_text(line, end)
+
+
+def _procedure_text(line: ServiceLine) -> str:
+    # SV101/SV202 as text: HC:code, then modifiers 3-6, then the description in component 7.
+    modifiers = ":".join(line.modifiers)
+    if line.description:
+        gap = ":" * (4 - max(len(line.modifiers) - 1, 0))
+        return f"HC:{line.code}:{modifiers}{gap}{line.description}"
+    return f"HC:{line.code}:{modifiers}" if modifiers else f"HC:{line.code}"
+
+
+def _drug_text(line: ServiceLine, end: str) -> str:
+    drug = line.drug
+    if drug is None:
+        return ""
+    text = f"LIN**N4*{drug.ndc_11}{end}CTP****{x12_number(drug.quantity)}*{drug.unit}{end}"
+    return text + f"REF*VY*{line.link_number}{end}" if line.link_number else text
 
 
 def institutional_line_segments(line: ServiceLine, number: int) -> list[Segment]:
@@ -154,15 +208,13 @@ def render_evaluation_837p(evaluation: Evaluation, separators: Separators | None
     """
     lines = service_lines(evaluation)
     pointers = list(range(1, min(len(evaluation.line.diagnoses), 4) + 1)) or [1]
-    segments: list[Segment] = []
-    for number, line in enumerate(lines, start=1):
-        segments.extend(professional_line_segments(line, number, pointers))
-    return write_segments(segments, separators or Separators())
+    seps = separators or Separators()
+    return "".join(write_professional_line(line, n, pointers, seps) for n, line in enumerate(lines, start=1))
 
 
 def render_evaluation_837i(evaluation: Evaluation, separators: Separators | None = None) -> str:
     """Write the 837I loop 2400/2410 segments of one decided line."""
-    segments: list[Segment] = []
-    for number, line in enumerate(service_lines(evaluation), start=1):
-        segments.extend(institutional_line_segments(line, number))
-    return write_segments(segments, separators or Separators())
+    seps = separators or Separators()
+    return "".join(
+        write_institutional_line(line, n, seps) for n, line in enumerate(service_lines(evaluation), 1)
+    )
