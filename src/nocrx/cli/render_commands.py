@@ -43,6 +43,7 @@ def render(
         )
     claim = parse_claim(_read_json(file))
     evaluations = _evaluate(claim.lines, db)
+    _warn_about_errors(evaluations)
     content = render_claim(claim, evaluations, chosen, implementation=implementation)
     if output is None:
         if isinstance(content, bytes):
@@ -67,6 +68,18 @@ def _evaluate(lines: Sequence[ClaimLine], db: Path | None) -> list[Evaluation]:
             return [evaluation_from_line(line) for line in lines]
         checker = Checker(store)
         return [checker.check(line) for line in lines]
+
+
+def _warn_about_errors(evaluations: Sequence[Evaluation]) -> None:
+    # The output is still written (the biller asked for it), but not silently: name the line and
+    # the finding codes (never the claim's content, which may hold PHI).
+    for index, evaluation in enumerate(evaluations):
+        codes = sorted({f.code for f in evaluation.findings if f.severity == "error"})
+        if codes:
+            typer.echo(
+                f"warning: claim.lines[{index}] has error findings: {', '.join(codes)} (see nocrx check).",
+                err=True,
+            )
 
 
 def _read_json(file: str) -> Any:
