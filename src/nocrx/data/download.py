@@ -70,7 +70,7 @@ def plan(
     With a mirror, paths mirror the shared-data layout. Without one, each official zip or file
     is saved under ``official/`` by its own name; a source with no known official URL gets None.
     """
-    planned = []
+    planned: list[tuple[DataSource, str | None, str]] = []
     for source in sources:
         if mirror:
             planned.append((source, f"{mirror.rstrip('/')}/{source.mirror_path}", source.mirror_path))

@@ -5,6 +5,7 @@ payment-limit file, and OPPS Addendum B (status indicator, APC, payment rate by 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -78,7 +79,7 @@ def detect(sample: Sample) -> Detected | None:
         if at is not None and not sample.is_xlsx:
             official = at > 0  # CMS's own file carries its title lines
             label = what + ("" if official else " (copy without title lines)")
-            return Detected(label, kind, official, lambda parse=parse: parse(source))
+            return Detected(label, kind, official, functools.partial(parse, source))
     return None
 
 

@@ -76,11 +76,11 @@ class Source:
         raw = self.open_raw()
         assert isinstance(raw, io.BufferedReader)
         if raw.peek(2)[:2] == _GZIP_MAGIC:
-            return _GzipWithFile(raw)
+            return _GzipWithFile(raw)  # type: ignore[return-value]  # GzipFile is a binary file object
         return raw
 
     def seekable_copy(self) -> IO[bytes] | Path:
-        """Something zipfile/openpyxl can seek in: the path itself, or the content in memory."""
+        """Something zipfile can seek in: the path itself, or the content in memory."""
         if self.member is None and self.head(2) != _GZIP_MAGIC:
             return self.path
         with self.open() as stream:
@@ -148,7 +148,9 @@ def zip_members(path: Path) -> tuple[list[Source], list[tuple[str, str]]]:
     FDA's NDC zips hold each table twice (``.txt`` and an ``.xls`` that is the same tab text),
     so a member with the same CRC-32 and size as an earlier one is left out.
     """
-    sources, skipped, seen = [], [], {}
+    sources: list[Source] = []
+    skipped: list[tuple[str, str]] = []
+    seen: dict[tuple[int, int], str] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             infos = sorted(archive.infolist(), key=lambda i: (not i.filename.endswith(".txt"), i.filename))
@@ -210,7 +212,7 @@ def csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def trim(row: Sequence[Any]) -> list[str]:
+def trim(row: Iterable[Any]) -> list[str]:
     cells = ["" if cell is None else str(cell) for cell in row]
     while cells and not cells[-1].strip():
         cells.pop()
@@ -289,29 +291,18 @@ def cell(row: Sequence[str], at: int) -> str | None:
 
 
 def xlsx_rows(source: Source, limit: int | None = None) -> Iterator[list[str]]:
-    """Rows of the first worksheet as text (openpyxl read-only: it streams the sheet XML)."""
-    import openpyxl  # imported here: only xlsx files need it, and it is slow to import
+    """Rows of the first worksheet as text (see ``nocrx.data.xlsx``), empty trailing cells dropped."""
+    from nocrx.data.xlsx import sheet_rows
 
+    workbook = source.seekable_copy()
+    rows = sheet_rows(str(workbook) if isinstance(workbook, Path) else workbook, source.label)
     try:
-        workbook = openpyxl.load_workbook(source.seekable_copy(), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged workbook
-        raise DataFileError(f"{source.label}: not a readable xlsx workbook ({error}).") from error
-    try:
-        sheet = workbook.worksheets[0]
-        for count, row in enumerate(sheet.iter_rows(values_only=True)):
+        for count, row in enumerate(rows):
             if limit is not None and count >= limit:
                 break
-            yield trim(_xlsx_text(value) for value in row)
+            yield trim(row)
     finally:
-        workbook.close()
-
-
-def _xlsx_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # NOC_Codes_2019.xlsx stores ADD DATE 19870101 as a number
-    return str(value)
+        rows.close()
 
 
 # ---- dates and releases -----------------------------------------------------------------------
