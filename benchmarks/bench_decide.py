@@ -42,14 +42,18 @@ def build_store(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def generate_lines(store_path: Path, count: int, seed: int = 7, *, skew: float = 0.0) -> list[dict[str, object]]:
+def generate_lines(
+    store_path: Path, count: int, seed: int = 7, *, skew: float = 0.0
+) -> list[dict[str, object]]:
     """Lines with real NDCs from the crosswalks and the FDA product list, dates across 2025.
 
     skew = 0 draws every NDC equally (the worst case: almost every line a new NDC); skew > 0
     draws them Zipf-like, as claims do (a practice's formulary repeats a few hundred drugs).
     """
     db = sqlite3.connect(store_path)
-    crosswalk = [r[0] for r in db.execute("SELECT DISTINCT ndc_11 FROM asp_crosswalk WHERE ndc_11 IS NOT NULL")]
+    crosswalk = [
+        r[0] for r in db.execute("SELECT DISTINCT ndc_11 FROM asp_crosswalk WHERE ndc_11 IS NOT NULL")
+    ]
     noc = [r[0] for r in db.execute("SELECT DISTINCT ndc_11 FROM noc_crosswalk")]
     products = [r[0] + "01" for r in db.execute("SELECT product_ndc_9 FROM fda_products LIMIT 3000")]
     db.close()
@@ -92,7 +96,18 @@ def bench_decide(store_path: Path, lines: list[dict[str, object]]) -> tuple[floa
 
 def bench_cold_start(store_path: Path, runs: int = 7) -> tuple[float, float]:
     env = dict(os.environ, NOCRX_DB=str(store_path))
-    command = [sys.executable, "-m", "nocrx", "code", "--ndc", "0006-3026-02", "--date", "2025-11-14", "--dose", "200mg"]
+    command = [
+        sys.executable,
+        "-m",
+        "nocrx",
+        "code",
+        "--ndc",
+        "0006-3026-02",
+        "--date",
+        "2025-11-14",
+        "--dose",
+        "200mg",
+    ]
 
     def median_seconds(argv: list[str]) -> float:
         times = []
@@ -109,7 +124,9 @@ def bench_cold_start(store_path: Path, runs: int = 7) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, help="an already imported store (default: import ../shared/data)")
+    parser.add_argument(
+        "--store", type=Path, help="an already imported store (default: import ../shared/data)"
+    )
     parser.add_argument("--lines", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
