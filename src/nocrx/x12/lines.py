@@ -1,0 +1,297 @@
+"""Turn the raw segments of one claim (loop 2300) and its service lines (loop 2400) into ClaimLines.
+
+Element positions follow the 5010 TR3s: 837P 005010X222A1 (SV1, loop 2400) and 837I
+005010X223A2 (SV2, loop 2400); both carry drug identification in loop 2410 (LIN/CTP/REF).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from nocrx.model import Amount, Attachment, ClaimLine, Component, Drug, Investigational
+from nocrx.x12.construct import fast_constructor
+
+new_claim_line = fast_constructor(ClaimLine)
+new_drug = fast_constructor(Drug)
+new_amount = fast_constructor(Amount)
+new_component = fast_constructor(Component)
+
+# HI01-1 qualifiers (837P/837I TR3 loop 2300 HI): principal, then other diagnoses; pointers
+# (SV107) count positions among these in order. ICD-10 (ABK/ABF) and ICD-9 (BK/BF).
+PRINCIPAL_QUALIFIERS = frozenset({"ABK", "BK"})
+OTHER_QUALIFIERS = frozenset({"ABF", "BF"})
+# 837I only: admitting (ABJ/BJ), patient reason for visit (APR/PR), external cause (ABN/BN).
+EXTRA_QUALIFIERS = frozenset({"ABJ", "BJ", "APR", "PR", "ABN", "BN"})
+CONDITION_QUALIFIER = "BG"
+VALUE_QUALIFIER = "BE"
+ALL_HI_QUALIFIERS = PRINCIPAL_QUALIFIERS | OTHER_QUALIFIERS | EXTRA_QUALIFIERS | {"BG", "BE"}
+
+# UB-04 type of bill, first two digits (CLM05-1 in 837I): inpatient bills are paid per stay
+# (DRG / SNF PPS), so no outpatient drug-line rules apply; everything else is billed per line.
+INPATIENT_FACILITY_TYPES = frozenset({"11", "18", "21", "41"})
+
+
+class LineProblem(Exception):
+    """A service-line element that cannot be read; carries the issue code and element name."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class RawLine:
+    """The loop 2400 segments of one service line, as read."""
+
+    __slots__ = ("attachment", "date", "lins", "lx", "notes", "segment_index", "service", "tag")
+
+    def __init__(self, tag: str, service: list[str], segment_index: int, lx: str | None) -> None:
+        self.tag = tag
+        self.service = service
+        self.segment_index = segment_index
+        self.lx = lx
+        self.date: list[str] | None = None
+        self.notes: list[str] = []
+        self.lins: list[list[str | None]] = []  # [ndc, quantity, unit, VY link]
+        self.attachment: Attachment | None = None
+
+
+class RawClaim:
+    """Loop 2300 facts shared by the claim's lines."""
+
+    __slots__ = (
+        "_facts",
+        "_pointed",
+        "attachment",
+        "clm",
+        "condition_codes",
+        "date",
+        "diagnoses",
+        "extra_diagnoses",
+        "lines",
+        "study_id",
+        "value_codes",
+    )  # fmt: skip
+
+    def __init__(self, clm: list[str]) -> None:
+        self.clm = clm
+        self.diagnoses: list[str] = []
+        self.extra_diagnoses: list[str] = []
+        self.condition_codes: list[str] = []
+        self.value_codes: list[tuple[str, str]] = []
+        self.date: list[str] | None = None
+        self.study_id: str | None = None
+        self.attachment: Attachment | None = None
+        self.lines: list[RawLine] = []
+        self._facts: tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]] | None = None
+        self._pointed: dict[str | None, tuple[str, ...]] = {}
+
+    def facts(self) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """(CLM01, condition codes, value codes), computed once for all the claim's lines."""
+        if self._facts is None:
+            clm01 = self.clm[1].strip() or None if len(self.clm) > 1 else None
+            self._facts = (clm01, tuple(self.condition_codes), tuple(self.value_codes))
+        return self._facts
+
+    def diagnoses_for(self, pointers: str | None, component: str) -> tuple[str, ...]:
+        """Pointed diagnoses in pointer order (SV107-1..4), then the claim's other diagnoses."""
+        found = self._pointed.get(pointers)
+        if found is None:
+            found = self._pointed[pointers] = _diagnoses(self, pointers, component)
+        return found
+
+
+def _diagnoses(claim: RawClaim, pointers: str | None, component: str) -> tuple[str, ...]:
+    codes = claim.diagnoses
+    if not pointers or not pointers.strip():
+        return (*codes, *claim.extra_diagnoses)
+    pointed: list[str] = []
+    for pointer in pointers.split(component):
+        pointer = pointer.strip()
+        if pointer.isdigit() and 1 <= int(pointer) <= len(codes):
+            code = codes[int(pointer) - 1]
+            if code not in pointed:
+                pointed.append(code)
+    rest = [c for c in (*codes, *claim.extra_diagnoses) if c not in pointed]
+    return (*pointed, *rest)
+
+
+def setting_for(kind: str | None, facility_type: str | None) -> str | None:
+    """Return the ClaimLine setting: 837P professional; 837I outpatient unless an inpatient bill type.
+
+    >>> setting_for("837I", "13"), setting_for("837I", "11"), setting_for("837P", "11")
+    ('outpatient-hospital', None, 'professional')
+    """
+    if kind == "837P":
+        return "professional"
+    if kind == "837I":
+        return None if (facility_type or "")[:2] in INPATIENT_FACILITY_TYPES else "outpatient-hospital"
+    return None
+
+
+def add_hi(claim: RawClaim, elements: list[str], component: str) -> None:
+    """Read one HI segment into the claim's diagnoses, condition codes and value codes."""
+    pending: str | None = None
+    for element in elements[1:]:
+        parts = element.split(component)
+        if len(parts) == 1 and parts[0] in ALL_HI_QUALIFIERS:
+            pending = parts[0]  # a file that used the element separator inside the composite
+            continue
+        if len(parts) == 1 and pending is not None:
+            parts = [pending, parts[0]]
+        pending = None
+        if len(parts) < 2 or not parts[1]:
+            continue
+        qualifier, code = parts[0], parts[1].strip()
+        if qualifier in PRINCIPAL_QUALIFIERS or qualifier in OTHER_QUALIFIERS:
+            claim.diagnoses.append(code)  # pointers count positions in order of appearance
+        elif qualifier in EXTRA_QUALIFIERS:
+            claim.extra_diagnoses.append(code)
+        elif qualifier == CONDITION_QUALIFIER:
+            claim.condition_codes.append(code)
+        elif qualifier == VALUE_QUALIFIER:
+            claim.value_codes.append((code, parts[4] if len(parts) > 4 else ""))
+
+
+def read_attachment(elements: list[str]) -> Attachment:
+    """PWK01 report type, PWK02 transmission code, PWK06 attachment control number."""
+    report_type = _element(elements, 1) or "OZ"
+    transmission = _element(elements, 2) or "EL"
+    return Attachment(
+        report_type=report_type, transmission=transmission, control_number=_element(elements, 6)
+    )
+
+
+def build_claim_line(
+    claim: RawClaim,
+    raw: RawLine,
+    component: str,
+    payer: str | None,
+    setting: str | None,
+    linked: tuple[Component, ...] = (),
+) -> ClaimLine:
+    """Map one SV1/SV2 with its claim to a ClaimLine; raise LineProblem on an unreadable element."""
+    service = raw.service
+    size = len(service)
+    if raw.tag == "SV1":
+        # SV101 composite procedure, SV102 charge, SV104 units, SV107 diagnosis pointers.
+        procedure = service[1] if size > 1 else ""
+        charge = _decimal(service[2], "SV102") if size > 2 else None
+        units = _decimal(service[4], "SV104") if size > 4 else None
+        revenue, pointers = None, service[7] if size > 7 else None
+    else:
+        # SV201 revenue code, SV202 composite procedure, SV203 charge, SV205 units.
+        procedure = service[2] if size > 2 else ""
+        charge = _decimal(service[3], "SV203") if size > 3 else None
+        units = _decimal(service[5], "SV205") if size > 5 else None
+        revenue, pointers = (service[1].strip() or None) if size > 1 else None, None
+    parts = procedure.split(component)
+    hcpcs = parts[1].strip().upper() or None if len(parts) > 1 else None
+    modifiers = tuple(m.strip().upper() for m in parts[2:6] if m.strip()) if len(parts) > 2 else ()
+    description = parts[6] if len(parts) > 6 else None
+    narrative = _narrative(description, raw.notes) if description or raw.notes else None
+    facts = claim.facts()
+    return new_claim_line(
+        date_of_service=_date_of_service(raw, claim),
+        payer=payer,
+        setting=setting,
+        hcpcs=hcpcs,
+        modifiers=modifiers,
+        units=units,
+        charge=charge,
+        diagnoses=claim.diagnoses_for(pointers, component),
+        narrative=narrative,
+        drug=_drug(raw, claim, linked) if raw.lins or claim.study_id else None,
+        line_id=f"{facts[0]}-{raw.lx}" if raw.lx else facts[0],
+        revenue_code=revenue,
+        condition_codes=facts[1],
+        value_codes=facts[2],
+        attachment=raw.attachment or claim.attachment,
+    )
+
+
+def _element(elements: list[str], index: int) -> str | None:
+    if len(elements) > index:
+        value = elements[index].strip()
+        return value or None
+    return None
+
+
+def _decimal(text: str, element: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        return _parse_decimal(text)
+    except InvalidOperation:
+        raise LineProblem("X12_BAD_ELEMENT", f"{element} is not a number") from None
+
+
+@lru_cache(maxsize=4096)
+def _parse_decimal(text: str) -> Decimal:
+    # Charges and units repeat across a batch; the cache makes the common case a dict lookup.
+    value = Decimal(text.strip())
+    if not value.is_finite():
+        raise InvalidOperation(text)
+    return value
+
+
+def _narrative(description: str | None, notes: list[str]) -> str | None:
+    texts = [t.strip() for t in (description, *notes) if t and t.strip()]
+    return " ".join(texts) if texts else None
+
+
+def _date_of_service(raw: RawLine, claim: RawClaim) -> date:
+    dtp = raw.date or claim.date
+    if dtp is None or len(dtp) < 4:
+        raise LineProblem("X12_NO_DATE_OF_SERVICE", "no DTP*472 on the line and no claim date")
+    try:
+        return parse_x12_date(dtp[3].strip()[:8])
+    except ValueError:
+        raise LineProblem("X12_BAD_ELEMENT", f"DTP{dtp[1]} DTP03 is not a CCYYMMDD date") from None
+
+
+@lru_cache(maxsize=4096)
+def parse_x12_date(text: str) -> date:
+    """Read a CCYYMMDD date (D8, or the start of RD8).
+
+    >>> parse_x12_date("20251114")
+    datetime.date(2025, 11, 14)
+    """
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError(text)
+    return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
+def _drug(raw: RawLine, claim: RawClaim, linked: tuple[Component, ...]) -> Drug:
+    investigational = Investigational(study_id=claim.study_id) if claim.study_id else None
+    lins = raw.lins
+    if len(lins) == 1:
+        lin = lins[0]
+        quantity = _amount(lin[1], lin[2]) if lin[1] else None
+        return new_drug(ndc=lin[0], quantity=quantity, components=linked, investigational=investigational)
+    components = tuple(_component(lin) for lin in lins)
+    return new_drug(components=components or linked, investigational=investigational)
+
+
+def _amount(quantity: str, unit: str | None) -> Amount:
+    try:
+        return new_amount(_parse_decimal(quantity), (unit or "UN").upper())
+    except InvalidOperation:
+        raise LineProblem("X12_BAD_ELEMENT", "CTP04 (NDC quantity) is not a number") from None
+
+
+def _component(lin: list[str | None]) -> Component:
+    quantity = _amount(lin[1], lin[2]) if lin[1] else None
+    return new_component(ndc=lin[0], quantity=quantity)
+
+
+def linked_components(claim: RawClaim) -> dict[str, tuple[Component, ...]]:
+    """Group the 2410 NDCs of lines that share a REF*VY link sequence number (compounds, 837P TR3 2410)."""
+    groups: dict[str, list[Component]] = {}
+    for raw in claim.lines:
+        for lin in raw.lins:
+            if lin[3]:
+                groups.setdefault(lin[3], []).append(_component(lin))
+    return {link: tuple(items) for link, items in groups.items() if len(items) > 1}

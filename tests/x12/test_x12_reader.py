@@ -1,0 +1,140 @@
+"""The reader on realistic 837P/837I files we wrote (tests/fixtures/x12): what each line maps to."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from nocrx.model import Amount, Attachment, Component
+from nocrx.x12 import Issue, PayerMap, ReadLine, read_837, scan_interchanges
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
+PROFESSIONAL_VARIANTS = [
+    "drug_claims_837p.txt",
+    "drug_claims_837p_pipe_newline.txt",
+    "drug_claims_837p_bom_crlf.txt",
+]
+
+
+def read_lines(name: str, **options) -> list[ReadLine]:
+    return [r for r in read_837(FIXTURES / name, **options) if isinstance(r, ReadLine)]
+
+
+def issues(name: str) -> list[Issue]:
+    return [r for r in read_837(FIXTURES / name) if isinstance(r, Issue)]
+
+
+@pytest.mark.parametrize(
+    "name", [*PROFESSIONAL_VARIANTS, "outpatient_837i.txt", "outpatient_837i_utf16le.txt"]
+)
+def test_valid_fixtures_read_without_issues(name: str):
+    assert issues(name) == []
+    assert all(r.line is not None for r in read_lines(name))
+
+
+@pytest.mark.parametrize("name", PROFESSIONAL_VARIANTS)
+def test_separators_line_endings_and_bom_do_not_change_the_lines(name: str):
+    expected = [r.line for r in read_lines("drug_claims_837p.txt")]
+    assert [r.line for r in read_lines(name)] == expected
+
+
+def test_specific_code_with_ndc_and_pointers():
+    first = read_lines("drug_claims_837p.txt")[0]
+    line = first.line
+    assert (line.hcpcs, line.units, line.charge) == ("J9271", Decimal(200), Decimal("3600.00"))
+    assert line.date_of_service == date(2025, 11, 14)
+    assert line.drug.ndc == "00006302602"
+    assert line.drug.quantity == Amount(Decimal(2), "ML")
+    assert line.diagnoses == ("C50911", "Z5111", "D701")  # pointers 1:2, then the rest
+    assert (line.payer, line.setting) == ("medicare", "professional")
+    assert line.attachment == Attachment("OZ", "EL", "INV0001")  # 2300 PWK
+    assert line.line_id == "ONC-0001-1"
+    context = first.context
+    assert (context.kind, context.clm01, context.billing_npi) == ("837P", "ONC-0001", "1234567893")
+    assert (context.payer_name, context.payer_id) == ("MEDICARE PART B", "00435")
+    assert (context.position.isa13, context.position.gs06, context.position.st02) == (
+        "000000101",
+        "101",
+        "0001",
+    )
+
+
+def test_noc_line_gets_sv101_7_and_nte_as_narrative():
+    line = read_lines("drug_claims_837p.txt")[1].line
+    assert line.hcpcs == "J3490"
+    assert line.narrative == "Fosaprepitant 150 mg inj NDC 12345678901 fosaprepitant 150 mg IV"
+    assert line.drug.quantity == Amount(Decimal(150), "ME")
+
+
+def test_line_without_ndc_has_no_drug():
+    line = read_lines("drug_claims_837p.txt")[2].line
+    assert (line.hcpcs, line.drug) == ("96413", None)
+
+
+def test_compound_with_two_lins_becomes_components_and_trial_number_is_read():
+    line = read_lines("drug_claims_837p.txt")[3].line
+    assert (line.hcpcs, line.modifiers) == ("J7999", ("KX",))
+    assert line.drug.ndc is None
+    assert line.drug.components == (
+        Component(ndc="00409930012", quantity=Amount(Decimal(20), "ML")),
+        Component(ndc="00641612525", quantity=Amount(Decimal(1), "ML")),
+    )
+    assert line.drug.investigational.study_id == "12345678"  # 2300 REF*P4
+    assert line.payer == "commercial"
+
+
+def test_lines_linked_by_ref_vy_share_their_components():
+    second, third = (r.line for r in read_lines("drug_claims_837p.txt")[4:6])
+    assert second.modifiers == ("JW",)
+    assert [c.ndc for c in second.drug.components] == ["00409930012", "00641612525"]
+    assert second.drug.components == third.drug.components
+    assert second.diagnoses == ("G8929", "Z006")  # pointer 2 first
+
+
+def test_institutional_lines():
+    lines = read_lines("outpatient_837i.txt")
+    first = lines[0].line
+    assert (first.hcpcs, first.revenue_code, first.setting) == ("C9399", "0636", "outpatient-hospital")
+    assert first.payer == "medicaid"
+    assert first.condition_codes == ("30",)
+    assert first.value_codes == (("D4", "87654321"),)
+    assert first.drug.ndc == "50242014201"
+    assert lines[0].context.facility_type == "13"
+    # No DTP*472 on the line: the claim's statement date (DTP*434) is used.
+    assert lines[1].line.date_of_service == date(2025, 11, 1)
+    assert lines[2].line.hcpcs is None  # revenue code only
+    inpatient = lines[3]
+    assert (inpatient.line.setting, inpatient.context.facility_type) == (None, "11")
+    assert inpatient.line.payer == "medicare"
+
+
+def test_payer_map_decides_the_profile():
+    payer_map = PayerMap(by_id={"ACME01": "acme-commercial"})
+    lines = read_lines("drug_claims_837p.txt", payer_map=payer_map)
+    assert [r.line.payer for r in lines] == ["medicare"] * 3 + ["acme-commercial"] * 3
+
+
+def test_no_patient_data_in_any_record():
+    for name in [*PROFESSIONAL_VARIANTS, "outpatient_837i.txt"]:
+        for record in read_837(FIXTURES / name):
+            assert "SENTINEL" not in repr(record)
+            assert "1EG4TE5MK73" not in repr(record)
+
+
+def test_scan_interchanges_splits_a_file_and_each_range_reads_the_same(tmp_path: Path):
+    both = tmp_path / "two.txt"
+    both.write_bytes(
+        (FIXTURES / "drug_claims_837p.txt").read_bytes() + (FIXTURES / "outpatient_837i.txt").read_bytes()
+    )
+    ranges = scan_interchanges(both)
+    assert [(r.ordinal, r.start) for r in ranges] == [
+        (1, 0),
+        (2, (FIXTURES / "drug_claims_837p.txt").stat().st_size),
+    ]
+    whole = list(read_837(both))
+    pieces = [record for r in ranges for record in read_837(both, interchange=r)]
+    assert pieces == whole
+    assert [r.context.position.interchange for r in whole if isinstance(r, ReadLine)] == [1] * 6 + [2] * 4
