@@ -45,7 +45,7 @@ def import_command(
 
 def _import_line(result: ImportResult) -> str:
     what = f" {result.kind} {result.release}" if result.kind and result.release else ""
-    rows = f" ({result.rows:,} rows)" if result.rows is not None else ""
+    rows = f" ({result.rows:,} row{'' if result.rows == 1 else 's'})" if result.rows is not None else ""
     reason = f": {result.reason}" if result.reason else ""
     return f"{result.status:9} {result.file}{what}{rows}{reason}"
 
