@@ -112,3 +112,15 @@ def test_ndc_11_of_a_542_ndc_is_its_digits(parts: tuple[str, str, str]) -> None:
 def test_ndc_11_of_anything_else_is_none_or_11_digits(text: str) -> None:
     result = ndc_11_of(text)
     assert result is None or (len(result) == 11 and result.isdigit())
+
+
+def test_other_cms_crosswalks_are_skipped_with_a_reason(tmp_path: Path, fixtures: Path) -> None:
+    from nocrx.data.formats import Skip, identify
+    from nocrx.data.reading import Source
+
+    text = (fixtures / "crosswalk_cp1252_with_title_lines.csv").read_bytes().decode("cp1252")
+    path = tmp_path / "awp.csv"
+    path.write_text(text.replace("ASP NDC - HCPCS Crosswalk", "AWP NDC-HCPCS Crosswalk"))
+    found = identify(Source(path))
+    assert isinstance(found, Skip)
+    assert found.reason.startswith("CMS AWP NDC-HCPCS crosswalk: not loaded")

@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nocrx.data.formats import Detected, Sample
+from nocrx.data.formats import Detected, Sample, Skip
 from nocrx.data.reading import Source, csv_rows, find_header, quarterly_release, read_text, table_from_rows
 from nocrx.data.records import ParsedFile
 from nocrx.errors import DataFileError
 
 _CODE_COLUMN = re.compile(r"^_(\d{4})_CODE$", re.IGNORECASE)
+# The CMS crosswalk zip also holds AWP, OPPS and PrEP crosswalks, titled like the ASP one.
+_OTHER_CROSSWALK = re.compile(r"\b(AWP|OPPS|PrEP)\s+NDC\s*-\s*HCPCS", re.IGNORECASE)
 _NDC_542 = re.compile(r"^\d{5}-\d{4}-\d{2}$")
 
 ASP_COLUMNS = {
@@ -43,10 +45,14 @@ _ASP_REQUIRED = ("NDC2", "HCPCS dosage", "BILLUNITSPKG")
 _NOC_REQUIRED = ("Drug Generic Name", "NDC or ALTERNATE ID", "BILLUNITSPKG")
 
 
-def detect(sample: Sample) -> Detected | None:
+def detect(sample: Sample) -> Detected | Skip | None:
     source = sample.source
     at = find_header(sample.rows, _ASP_REQUIRED)
     if at is not None and any(_CODE_COLUMN.match(c.strip()) for c in sample.rows[at]):
+        other = _OTHER_CROSSWALK.search(" ".join(" ".join(row) for row in sample.rows[:at]))
+        if other is not None:
+            return Skip(f"CMS {other.group(1).upper()} NDC-HCPCS crosswalk: not loaded (the decision uses the "
+                        "ASP and NOC crosswalks)")  # fmt: skip
         official = at > 0  # CMS's own file has its title lines; a clean copy starts at the header
         what = "ASP NDC-HCPCS crosswalk" + ("" if official else " (converted copy)")
         return Detected(what, "asp_crosswalk", official, lambda: parse_asp_crosswalk(source))
