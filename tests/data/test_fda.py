@@ -144,3 +144,32 @@ def test_undated_product_file_uses_latest_marketing_start(
     latest = max(r["start_marketing_date"] for r in rows)
     assert parsed.release == latest
     assert "latest marketing start date" in (parsed.notes or "")
+
+
+def _synthetic_product_file(path: Path, template: list[str], count: int) -> Path:
+    """``count`` products in the fragment's exact layout, each with its own product NDC."""
+    header, row = template[0], template[1].split("\t")
+    with path.open("w", newline="") as out:
+        out.write(header + "\r\n")
+        for n in range(count):
+            row[1] = f"{10000 + n // 10000:05d}-{n % 10000:04d}"
+            row[0] = f"{row[1]}_{n:08d}"
+            out.write("\t".join(row) + "\r\n")
+    return path
+
+
+def test_product_rows_stream_in_constant_memory(tmp_path: Path, original: Path, detect: Callable) -> None:
+    import tracemalloc
+
+    template = (original / "ndc_fragment_2025-07-11_product_original.txt").read_text().splitlines()
+    peaks = []
+    for count in (1_000, 10_000):
+        parsed = detect(
+            _synthetic_product_file(tmp_path / f"product_2025-07-11_{count}.txt", template, count)
+        ).parse()
+        tracemalloc.start()
+        seen = sum(1 for _ in parsed.rows)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert seen == count
+    assert peaks[1] < 2 * peaks[0]  # ten times the rows, not ten times the memory
