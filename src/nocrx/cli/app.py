@@ -18,7 +18,9 @@ app = typer.Typer(
 )
 
 
-COMMAND_MODULES = ("check_commands", "serve_commands", "render_commands", "rules_commands", "data_commands")
+COMMAND_MODULES = (
+    "check_commands", "serve_commands", "render_commands", "rules_commands", "data_commands", "scrub_commands"
+)
 
 
 def _register() -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from nocrx.model import Amount, Attachment, ClaimLine, Component, Drug, Investigational
+from nocrx.model import Administration, Amount, Attachment, ClaimLine, Component, Drug, Investigational
 from nocrx.x12.construct import fast_constructor
 
 new_claim_line = fast_constructor(ClaimLine)
@@ -171,6 +171,7 @@ def build_claim_line(
     payer: str | None,
     setting: str | None,
     linked: tuple[Component, ...] = (),
+    administration: tuple[Administration, ...] = (),
 ) -> ClaimLine:
     """Map one SV1/SV2 with its claim to a ClaimLine; raise LineProblem on an unreadable element."""
     service = raw.service
@@ -204,6 +205,7 @@ def build_claim_line(
         diagnoses=claim.diagnoses_for(pointers, component),
         narrative=narrative,
         drug=_drug(raw, claim, linked) if raw.lins or claim.study_id else None,
+        administration=administration,
         line_id=f"{facts[0]}-{raw.lx}" if raw.lx else facts[0],
         revenue_code=revenue,
         condition_codes=facts[1],
@@ -285,6 +287,32 @@ def _amount(quantity: str, unit: str | None) -> Amount:
 def _component(lin: list[str | None]) -> Component:
     quantity = _amount(lin[1], lin[2]) if lin[1] else None
     return new_component(ndc=lin[0], quantity=quantity)
+
+
+def administrations(claim: RawClaim, component: str) -> tuple[Administration, ...]:
+    """The claim's drug-administration lines (CPT 96360-96379, 96401-96549), for its drug lines.
+
+    The rules check that a drug line has its administration service on the same claim
+    (CPT Drug Administration guidelines); in an 837 those are sibling 2400 lines.
+    """
+    found: list[Administration] = []
+    for raw in claim.lines:
+        service = raw.service
+        procedure = service[1 if raw.tag == "SV1" else 2] if len(service) > 2 else ""
+        parts = procedure.split(component)
+        code = parts[1].strip() if len(parts) > 1 else ""
+        if len(code) == 5 and code.isdigit() and (96360 <= int(code) <= 96379 or 96401 <= int(code) <= 96549):
+            units_at = 4 if raw.tag == "SV1" else 5
+            try:
+                units = (
+                    _parse_decimal(service[units_at])
+                    if len(service) > units_at and service[units_at]
+                    else None
+                )
+            except InvalidOperation:
+                units = None
+            found.append(Administration(cpt=code, units=units or Decimal(1)))
+    return tuple(found)
 
 
 def linked_components(claim: RawClaim) -> dict[str, tuple[Component, ...]]:

@@ -19,6 +19,7 @@ from nocrx.x12.lines import (
     RawClaim,
     RawLine,
     add_hi,
+    administrations,
     build_claim_line,
     linked_components,
     read_attachment,
@@ -357,16 +358,24 @@ class Walker:
             links = linked_components(claim)
         except LineProblem:
             links = {}
+        administration = administrations(claim, self.component)
         for raw in claim.lines:
-            self.out.append(self._read_line(claim, raw, context, payer, links, warnings))
+            self.out.append(self._read_line(claim, raw, context, (payer, links, administration), warnings))
 
-    def _read_line(self, claim, raw, context, payer, links, warnings) -> ReadLine:  # type: ignore[no-untyped-def]
+    def _read_line(self, claim, raw, context, shared, warnings) -> ReadLine:  # type: ignore[no-untyped-def]
+        payer, links, administration = shared
         kind = KIND_OF_TAG[raw.tag]
         linked = links.get(raw.lins[0][3], ()) if raw.lins and raw.lins[0][3] else ()
         index = raw.segment_index - self.isa_index + 1
         try:
             line = build_claim_line(
-                claim, raw, self.component, payer, setting_for(kind, context.facility_type), linked
+                claim,
+                raw,
+                self.component,
+                payer,
+                setting_for(kind, context.facility_type),
+                linked,
+                administration,
             )
         except LineProblem as problem:
             error = Issue(problem.code, "error", problem.message, self.position(raw.segment_index))

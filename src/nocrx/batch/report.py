@@ -1,0 +1,201 @@
+"""Write the scrub report (JSONL, CSV or HTML, by extension) atomically, and count its summary.
+
+The summary proves nothing was lost: ``lines_read`` (service lines the reader produced) must
+equal ``lines_out`` (line rows written). Money at risk is the sum of the charges of lines whose
+check found an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from nocrx.batch.rows import COLUMNS
+from nocrx.errors import InvalidInput
+from nocrx.model import format_number
+
+FORMATS = (".jsonl", ".csv", ".html")
+
+
+@dataclass(slots=True)
+class Summary:
+    lines_read: int = 0
+    lines_out: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    errors_by_code: Counter[str] = field(default_factory=Counter)
+    issues_by_code: Counter[str] = field(default_factory=Counter)
+    money_at_risk: Decimal = Decimal(0)
+
+    def add(self, row: dict[str, Any]) -> None:
+        if row["record"] == "issue":
+            self.issues_by_code[row["finding_codes"]] += 1
+            return
+        self.lines_out += 1
+        self.statuses[row["status"]] += 1
+        for finding in row["findings"]:
+            if finding["severity"] == "error":
+                self.errors_by_code[finding["code"]] += 1
+        if row["status"] == "errors" and row["charge"]:
+            self.money_at_risk += Decimal(row["charge"])  # written by format_number: always a number
+
+    @property
+    def is_complete(self) -> bool:
+        return self.lines_read == self.lines_out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "record": "summary",
+            "lines_read": self.lines_read,
+            "lines_out": self.lines_out,
+            "lines_in_equal_lines_out": self.is_complete,
+            "statuses": dict(sorted(self.statuses.items())),
+            "errors_by_code": dict(sorted(self.errors_by_code.items())),
+            "issues_by_code": dict(sorted(self.issues_by_code.items())),
+            "money_at_risk": format_number(self.money_at_risk),
+        }
+
+
+def report_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InvalidInput(
+            f"Report {path.name}: the extension must be one of {', '.join(FORMATS)}.", field="report"
+        )
+    return suffix
+
+
+def write_report(path: Path, rows: Iterable[dict[str, Any]], lines_read: int) -> Summary:
+    """Write rows to path atomically (temporary file in the same folder, then rename)."""
+    suffix = report_format(path)
+    summary = Summary(lines_read=lines_read)
+    counted = _counting(rows, summary)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below before the rename
+        "w", encoding="utf-8", newline="", dir=path.parent or ".", prefix=f".{path.name}.", delete=False
+    )
+    try:
+        with handle:
+            if suffix == ".jsonl":
+                _write_jsonl(handle, counted, summary)
+            elif suffix == ".csv":
+                _write_csv(handle, counted)
+            else:
+                _write_html(handle, counted, summary)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def _counting(rows: Iterable[dict[str, Any]], summary: Summary) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        summary.add(row)
+        yield row
+
+
+def _write_jsonl(handle: TextIO, rows: Iterable[dict[str, Any]], summary: Summary) -> None:
+    for row in rows:
+        handle.write(json.dumps(row, separators=(",", ":"), ensure_ascii=False) + "\n")
+    handle.write(json.dumps(summary.to_dict(), separators=(",", ":")) + "\n")
+
+
+def _write_csv(handle: TextIO, rows: Iterable[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "findings": json.dumps(row["findings"], ensure_ascii=False)})
+
+
+HTML_HEAD = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nocrx scrub report</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3;cursor:pointer;position:sticky;top:0}tr.errors td,tr.unreadable td,tr.failed td{background:#fde8e8}
+tr.warnings td,tr.review td{background:#fff6dd}tr.skipped td{color:#666}.summary td{border:none;padding:.1rem .6rem}
+</style></head><body>
+<h1>nocrx scrub report</h1>
+"""
+HTML_SCRIPT = """<script>
+// Sort by a column (click its header); filter rows by any text (the box) and by status.
+const table=document.getElementById('lines'),body=table.tBodies[0],box=document.getElementById('filter'),
+status=document.getElementById('status');
+function filterRows(){const q=box.value.toLowerCase(),s=status.value;for(const r of body.rows){
+r.hidden=!(r.textContent.toLowerCase().includes(q)&&(!s||r.dataset.status===s));}}
+box.addEventListener('input',filterRows);status.addEventListener('change',filterRows);
+table.tHead.addEventListener('click',e=>{const th=e.target.closest('th');if(!th)return;const i=th.cellIndex,
+dir=th.dataset.dir==='asc'?-1:1;th.dataset.dir=dir===1?'asc':'desc';const rows=[...body.rows];
+rows.sort((a,b)=>{const x=a.cells[i].textContent,y=b.cells[i].textContent,nx=parseFloat(x),ny=parseFloat(y);
+return dir*(!isNaN(nx)&&!isNaN(ny)?nx-ny:x.localeCompare(y));});body.append(...rows);});
+</script></body></html>
+"""
+HTML_COLUMNS = ("file", "isa13", "st02", "segment", "clm01", "lx", "payer", "date_of_service", "hcpcs",
+                "modifiers", "units", "charge", "ndc", "status", "code", "code_units", "finding_codes", "reason")  # fmt: skip
+
+
+def _write_html(handle: TextIO, rows: Iterable[dict[str, Any]], summary: Summary) -> None:
+    """Rows first into the table, then the summary (known only at the end) in a second pass."""
+    handle.write(HTML_HEAD)
+    body = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
+    issues: list[dict[str, Any]] = []
+    with body:
+        for row in rows:
+            if row["record"] == "issue":
+                issues.append(row)
+                continue
+            cells = "".join(f"<td>{_cell(row[c])}</td>" for c in HTML_COLUMNS)
+            body.write(
+                f'<tr class="{_cell(row["status"])}" data-status="{_cell(row["status"])}">{cells}</tr>\n'
+            )
+        handle.write(_summary_html(summary))
+        handle.write(_issues_html(issues))
+        handle.write('<p><input id="filter" placeholder="Filter rows" size="40"> <select id="status">'
+                     '<option value="">all statuses</option>'
+                     + "".join(f"<option>{s}</option>" for s in sorted(summary.statuses)) + "</select></p>\n")  # fmt: skip
+        handle.write('<table id="lines"><thead><tr>')
+        handle.write("".join(f"<th>{c}</th>" for c in HTML_COLUMNS) + "</tr></thead><tbody>\n")
+        body.seek(0)
+        for text in body:
+            handle.write(text)
+    handle.write("</tbody></table>\n" + HTML_SCRIPT)
+
+
+def _summary_html(summary: Summary) -> str:
+    data = summary.to_dict()
+    items = [
+        ("Service lines read", data["lines_read"]),
+        ("Lines in the report", data["lines_out"]),
+        ("Lines in = lines out", "yes" if data["lines_in_equal_lines_out"] else "NO"),
+        ("Money at risk (charges of lines with errors)", data["money_at_risk"]),
+        *((f"Status {k}", v) for k, v in data["statuses"].items()),
+        *((f"Error {k}", v) for k, v in data["errors_by_code"].items()),
+    ]
+    body = "".join(f"<tr><td>{_cell(k)}</td><td>{_cell(v)}</td></tr>" for k, v in items)
+    return f'<h2>Summary</h2><table class="summary" id="summary">{body}</table>\n'
+
+
+def _issues_html(issues: list[dict[str, Any]]) -> str:
+    if not issues:
+        return ""
+    head = "".join(
+        f"<th>{c}</th>" for c in ("file", "isa13", "st02", "segment", "status", "finding_codes", "reason")
+    )
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(i[c])}</td>" for c in ("file", "isa13", "st02", "segment", "status",
+                                                              "finding_codes", "reason")) + "</tr>"
+        for i in issues
+    )  # fmt: skip
+    return f'<h2>File and envelope issues</h2><table id="issues"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n'
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else html.escape(str(value))

@@ -1,0 +1,180 @@
+"""`scrub`: every service line of real and written 837s in the report, resume, formats, Dask."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nocrx.batch import ScrubOptions, run_scrub
+from nocrx.batch import scrub as scrub_module
+from nocrx.batch.rows import LINE_STATUSES
+from nocrx.errors import InvalidInput
+
+TESTS = Path(__file__).resolve().parents[1]
+FIXTURES = TESTS / "fixtures" / "x12"
+SAMPLES = TESTS.parents[1] / "shared" / "x12-samples"
+INPUTS = [
+    FIXTURES / "drug_claims_837p.txt",
+    FIXTURES / "outpatient_837i.txt",
+    SAMPLES / "linuxforhealth" / "837_005010X222A2__demo.drug.example10.3.837",
+    SAMPLES / "imsweb" / "x12_multiple_isa.txt",
+    SAMPLES / "imsweb" / "x12_no_isa_line.txt",
+    SAMPLES / "oopfactory" / "837P_5010_UnicodeExample.txt",
+]
+
+
+class Interrupted(Exception):
+    """Stands for a kill or Ctrl-C in the middle of a run."""
+
+
+@pytest.fixture
+def options(tmp_path: Path) -> ScrubOptions:
+    # An empty store: the checker runs for real and says which reference data is missing.
+    return ScrubOptions(db_path=str(tmp_path / "store.sqlite3"), target_unit_bytes=1)
+
+
+def read_jsonl(path: Path) -> tuple[list[dict], dict]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return records[:-1], records[-1]
+
+
+def service_segments(path: Path) -> int:
+    raw = path.read_bytes()
+    text = raw.decode("utf-16-le", errors="replace") if raw[1:2] == b"\x00" else raw.decode("latin-1")
+    start = text.find("ISA")
+    element = text[start + 3] if start >= 0 else text[text.find("GS") + 2]
+    return len(re.findall(rf"(?<![A-Za-z0-9])SV[12]{re.escape(element)}", text))
+
+
+def test_every_line_of_the_sample_corpus_is_in_the_report(tmp_path: Path, options: ScrubOptions):
+    files = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.name != "README.md")
+    report = tmp_path / "report.jsonl"
+    summary = run_scrub(files, report, options)
+    rows, last = read_jsonl(report)
+    lines = [r for r in rows if r["record"] == "line"]
+    assert summary.lines_read == summary.lines_out == len(lines) == sum(map(service_segments, files))
+    assert last["lines_in_equal_lines_out"] is True
+    assert {r["status"] for r in lines} <= set(LINE_STATUSES)
+    assert all(r["reason"] for r in lines if r["status"] in ("skipped", "unreadable", "failed"))
+    assert not (tmp_path / "report.jsonl.progress").exists()
+
+
+def test_drug_lines_are_checked_and_others_skipped(tmp_path: Path, options: ScrubOptions):
+    report = tmp_path / "report.jsonl"
+    run_scrub([FIXTURES / "drug_claims_837p.txt"], report, options)
+    rows, summary = read_jsonl(report)
+    by_code = {(r["hcpcs"], r["lx"], r["clm01"]): r for r in rows}
+    assert by_code[("96413", "3", "ONC-0001")]["status"] == "skipped"
+    assert by_code[("J9271", "1", "ONC-0001")]["status"] in ("ok", "warnings", "errors", "review")
+    assert by_code[("J9271", "1", "ONC-0001")]["code"]  # the decision's code
+    money = sum(float(r["charge"]) for r in rows if r["status"] == "errors")
+    assert float(summary["money_at_risk"]) == pytest.approx(money)
+
+
+def test_unreadable_line_has_its_position(tmp_path: Path, options: ScrubOptions):
+    broken = tmp_path / "broken.txt"
+    broken.write_text((FIXTURES / "drug_claims_837p.txt").read_text().replace("*3600.00*", "*36OO*"))
+    report = tmp_path / "report.jsonl"
+    summary = run_scrub([broken], report, options)
+    rows, _ = read_jsonl(report)
+    bad = next(r for r in rows if r["status"] == "unreadable")
+    assert (bad["isa13"], bad["st02"], bad["segment"], bad["finding_codes"]) == (
+        "000000101",
+        "0001",
+        25,
+        "X12_BAD_ELEMENT",
+    )
+    assert summary.is_complete
+
+
+def test_input_files_are_not_modified(tmp_path: Path, options: ScrubOptions):
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in INPUTS}
+    run_scrub(INPUTS, tmp_path / "r.csv", options)
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in INPUTS} == before
+
+
+def test_csv_and_html_reports(tmp_path: Path, options: ScrubOptions):
+    summary = run_scrub(INPUTS, tmp_path / "r.csv", options)
+    with open(tmp_path / "r.csv", newline="", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert sum(r["record"] == "line" for r in table) == summary.lines_out
+    run_scrub(INPUTS, tmp_path / "r.html", options)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.count("<tr class=") == summary.lines_out
+    assert "Lines in = lines out</td><td>yes" in page
+    assert "Money at risk" in page and 'id="filter"' in page
+
+
+def test_unknown_report_extension(tmp_path: Path, options: ScrubOptions):
+    with pytest.raises(InvalidInput, match=r"\.jsonl, \.csv, \.html"):
+        run_scrub(INPUTS, tmp_path / "r.txt", options)
+
+
+def test_no_patient_data_in_the_report(tmp_path: Path, options: ScrubOptions):
+    run_scrub(INPUTS, tmp_path / "r.jsonl", options)
+    text = (tmp_path / "r.jsonl").read_text(encoding="utf-8")
+    assert "SENTINEL" not in text and "1EG4TE5MK73" not in text
+
+
+def test_resume_after_an_interruption_gives_the_same_report(
+    tmp_path: Path, options: ScrubOptions, monkeypatch: pytest.MonkeyPatch
+):
+    expected = tmp_path / "clean.jsonl"
+    run_scrub(INPUTS, expected, options)
+    real = scrub_module.scrub_unit
+    calls: list[str] = []
+
+    def interrupted(unit, *args):
+        if len(calls) == 3:
+            raise Interrupted
+        calls.append(unit.key)
+        return real(unit, *args)
+
+    monkeypatch.setattr(scrub_module, "scrub_unit", interrupted)
+    report = tmp_path / "report.jsonl"
+    with pytest.raises(Interrupted):
+        run_scrub(INPUTS, report, options)
+    assert not report.exists()
+    assert (tmp_path / "report.jsonl.progress" / "progress.json").exists()
+
+    resumed: list[str] = []
+    monkeypatch.setattr(
+        scrub_module, "scrub_unit", lambda unit, *a: resumed.append(unit.key) or real(unit, *a)
+    )
+    run_scrub(INPUTS, report, ScrubOptions(**{**_fields(options), "resume": True}))
+    assert not set(resumed) & set(calls)  # finished units are not redone
+    assert report.read_bytes() == expected.read_bytes()
+
+
+def test_resume_refuses_changed_inputs(
+    tmp_path: Path, options: ScrubOptions, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(scrub_module, "scrub_unit", _raise_interrupt)
+    with pytest.raises(Interrupted):
+        run_scrub(INPUTS, tmp_path / "r.jsonl", options)
+    with pytest.raises(InvalidInput, match="changed"):
+        run_scrub(INPUTS[:2], tmp_path / "r.jsonl", ScrubOptions(**{**_fields(options), "resume": True}))
+
+
+def test_dask_engine_writes_the_same_report(tmp_path: Path, options: ScrubOptions):
+    local = tmp_path / "local.jsonl"
+    run_scrub(INPUTS, local, options)
+    distributed = tmp_path / "dask.jsonl"
+    # Two in-process workers (processes=False): the same code path as a real cluster, without
+    # paying process start-up in every test run; the CLI default starts worker processes.
+    dask_options = ScrubOptions(**{**_fields(options), "engine": "dask", "workers": 2, "processes": False})
+    run_scrub(INPUTS, distributed, dask_options)
+    assert distributed.read_bytes() == local.read_bytes()
+
+
+def _raise_interrupt(*args):
+    raise Interrupted
+
+
+def _fields(options: ScrubOptions) -> dict:
+    return {name: getattr(options, name) for name in ScrubOptions.__slots__}
