@@ -19,7 +19,12 @@ app = typer.Typer(
 
 
 COMMAND_MODULES = (
-    "check_commands", "serve_commands", "render_commands", "rules_commands", "data_commands", "scrub_commands"
+    "check_commands",
+    "serve_commands",
+    "render_commands",
+    "rules_commands",
+    "data_commands",
+    "scrub_commands",
 )
 
 
