@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from nocrx.codes.ndc import parse_ndc
+from nocrx.codes.ndc import LABEL_LAYOUTS, pad_segments, parse_ndc
 from nocrx.data.formats import Detected, Sample
 from nocrx.data.reading import Source, compact_date, find_header, norm, text_lines
 from nocrx.data.records import ParsedFile
@@ -149,6 +149,10 @@ def _package(values: dict[str, str | None]) -> dict[str, Any]:
     row = _mapped(values, PACKAGE_COLUMNS)
     if not row["package_ndc"]:
         raise DataFileError("NDCPACKAGECODE is empty.")
+    parts = row["package_ndc"].split("-")
+    if tuple(len(p) for p in parts) in LABEL_LAYOUTS and all(p.isdigit() for p in parts):
+        row["ndc_11"] = pad_segments(parts)  # FDA's hyphenated 10-digit form: the fast, common case
+        return row
     try:
         row["ndc_11"] = parse_ndc(row["package_ndc"]).ndc_11
     except InvalidNDC:

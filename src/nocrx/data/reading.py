@@ -201,7 +201,10 @@ def read_text(source: Source) -> str:
 def text_lines(stream: IO[bytes], *, keep_ends: bool = False) -> Iterator[str]:
     """Lines of a large text file, decoded one at a time (UTF-8, else cp1252): constant memory."""
     for raw in stream:
-        line = decode(raw)
+        try:
+            line = raw.decode("utf-8")  # a BOM on the first line is dropped by norm() with the header
+        except UnicodeDecodeError:
+            line = decode(raw)
         yield line if keep_ends else line.rstrip("\r\n")
 
 
