@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -98,7 +98,9 @@ def detect(sample: Sample) -> Detected | None:
 class RowStream:
     """Rows of a large table, read from the file each time it is iterated (constant memory)."""
 
-    def __init__(self, source: Source, tabbed: bool, build: Any) -> None:
+    def __init__(
+        self, source: Source, tabbed: bool, build: Callable[[dict[str, str | None]], dict[str, Any]]
+    ) -> None:
         self.source, self.tabbed, self.build = source, tabbed, build
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
