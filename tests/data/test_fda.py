@@ -84,10 +84,26 @@ def test_rows_stream_again_on_each_pass(original: Path, detect: Callable) -> Non
     assert list(parsed.rows) == list(parsed.rows)
 
 
-@pytest.mark.parametrize("name", ["original/ndc_products_reduced_2025-12_original.csv.gz",
-                                  "finished_product_ndc_reduced_2025-12.csv.gz"])  # fmt: skip
-def test_reduced_product_list(name: str, shared_data: Path, parse: Callable) -> None:
-    parsed, rows = parse(shared_data / "fda_ndc" / name)
+REDUCED = (
+    "original/ndc_products_reduced_2025-12_original.csv.gz",
+    "finished_product_ndc_reduced_2025-12.csv.gz",
+)
+
+
+@pytest.fixture(scope="module")
+def reduced(shared_data: Path, parse: Callable) -> dict[str, tuple]:
+    return {name: parse(shared_data / "fda_ndc" / name) for name in REDUCED}
+
+
+def test_restored_ndcs_match_the_cleaned_copy(reduced: dict[str, tuple]) -> None:
+    original, cleaned = (reduced[name][1] for name in REDUCED)
+    assert [r["product_ndc"] for r in original] == [r["product_ndc"] for r in cleaned]
+    assert original == cleaned
+
+
+@pytest.mark.parametrize("name", REDUCED)
+def test_reduced_product_list(name: str, reduced: dict[str, tuple]) -> None:
+    parsed, rows = reduced[name]
     assert (parsed.kind, parsed.release, parsed.effective_from) == ("fda_products", "2025-12-reduced", None)
     assert "third-party reduced derivative of FDA product.txt" in (parsed.notes or "")
     assert len(rows) == 114362
