@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from nocrx.model import Amount, ClaimLine, Component, Drug
 from nocrx.x12.construct import fast_constructor
-from nocrx.x12.records import ClaimContext, Position, ReadLine
+from nocrx.x12.records import ClaimContext, Position
 
 texts = st.none() | st.text(max_size=8)
 
@@ -28,7 +28,7 @@ def test_defaults_and_positional_arguments():
     position = Position("f", 1, "i", "g", "s", 3)
     assert fast_constructor(Position)("f", 1, "i", "g", "s", 3) == position
     context = ClaimContext(position, "837P", "C", None, None, None)
-    assert fast_constructor(ReadLine)(context, "1", 4, None) == ReadLine(context, "1", 4, None)
+    assert fast_constructor(ClaimContext)(position, "837P", "C", None, None, None) == context
 
 
 def test_class_with_post_init_keeps_its_constructor():

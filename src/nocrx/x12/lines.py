@@ -6,15 +6,28 @@ Element positions follow the 5010 TR3s: 837P 005010X222A1 (SV1, loop 2400) and 8
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from nocrx.model import Administration, Amount, Attachment, ClaimLine, Component, Drug, Investigational
 from nocrx.x12.construct import fast_constructor
+from nocrx.x12.records import LineError as LineProblem
 
 new_claim_line = fast_constructor(ClaimLine)
 new_drug = fast_constructor(Drug)
+# The hot path passes these positionally (keyword matching costs 2 µs a line); a change to the
+# model's field order must fail here, loudly, not shift values into the wrong fields.
+CLAIM_LINE_FIELDS = (
+    "date_of_service", "payer", "setting", "hcpcs", "modifiers", "units", "charge", "diagnoses", "narrative",
+    "is_340b", "drug", "administration", "line_id", "revenue_code", "condition_codes", "value_codes", "attachment",
+)  # fmt: skip
+DRUG_FIELDS = ("ndc", "name", "strength", "dose", "wasted", "quantity", "doses_per_vial", "route", "container",
+               "category", "components", "investigational")  # fmt: skip
+for _cls, _names in ((ClaimLine, CLAIM_LINE_FIELDS), (Drug, DRUG_FIELDS)):
+    if tuple(f.name for f in fields(_cls))[: len(_names)] != _names:
+        raise RuntimeError(f"nocrx.model.{_cls.__name__} fields changed: update nocrx.x12.lines")
 new_amount = fast_constructor(Amount)
 new_component = fast_constructor(Component)
 
@@ -31,15 +44,6 @@ ALL_HI_QUALIFIERS = PRINCIPAL_QUALIFIERS | OTHER_QUALIFIERS | EXTRA_QUALIFIERS |
 # UB-04 type of bill, first two digits (CLM05-1 in 837I): inpatient bills are paid per stay
 # (DRG / SNF PPS), so no outpatient drug-line rules apply; everything else is billed per line.
 INPATIENT_FACILITY_TYPES = frozenset({"11", "18", "21", "41"})
-
-
-class LineProblem(Exception):
-    """A service-line element that cannot be read; carries the issue code and element name."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class RawLine:
@@ -195,22 +199,23 @@ def build_claim_line(
     narrative = _narrative(description, raw.notes) if description or raw.notes else None
     facts = claim.facts()
     return new_claim_line(
-        date_of_service=_date_of_service(raw, claim),
-        payer=payer,
-        setting=setting,
-        hcpcs=hcpcs,
-        modifiers=modifiers,
-        units=units,
-        charge=charge,
-        diagnoses=claim.diagnoses_for(pointers, component),
-        narrative=narrative,
-        drug=_drug(raw, claim, linked) if raw.lins or claim.study_id else None,
-        administration=administration,
-        line_id=f"{facts[0]}-{raw.lx}" if raw.lx else facts[0],
-        revenue_code=revenue,
-        condition_codes=facts[1],
-        value_codes=facts[2],
-        attachment=raw.attachment or claim.attachment,
+        _date_of_service(raw, claim),
+        payer,
+        setting,
+        hcpcs,
+        modifiers,
+        units,
+        charge,
+        claim.diagnoses_for(pointers, component),
+        narrative,
+        False,  # is_340b: not carried by the 837
+        _drug(raw, claim, linked) if raw.lins or claim.study_id else None,
+        administration,
+        f"{facts[0]}-{raw.lx}" if raw.lx else facts[0],
+        revenue,
+        facts[1],
+        facts[2],
+        raw.attachment or claim.attachment,
     )
 
 
@@ -272,9 +277,13 @@ def _drug(raw: RawLine, claim: RawClaim, linked: tuple[Component, ...]) -> Drug:
     if len(lins) == 1:
         lin = lins[0]
         quantity = _amount(lin[1], lin[2]) if lin[1] else None
-        return new_drug(ndc=lin[0], quantity=quantity, components=linked, investigational=investigational)
+        return new_drug(
+            lin[0], None, None, None, None, quantity, None, None, None, (), linked, investigational
+        )
     components = tuple(_component(lin) for lin in lins)
-    return new_drug(components=components or linked, investigational=investigational)
+    return new_drug(
+        None, None, None, None, None, None, None, None, None, (), components or linked, investigational
+    )
 
 
 def _amount(quantity: str, unit: str | None) -> Amount:

@@ -58,7 +58,7 @@ def read_837(
             if not started:
                 started = True
                 yield from _start_issues(tokens, label)
-            walker.feed(batch, separators)
+            yield from walker.feed(batch, separators)
             yield from _drain(walker, tokens)
         if not started:
             yield from _start_issues(tokens, label)
@@ -86,8 +86,8 @@ def _start_issues(tokens: SegmentBatches, label: str) -> Iterator[Issue]:
 
 def _drain(walker: Walker, tokens: SegmentBatches) -> Iterator[Record]:
     if walker.out:
-        records, walker.out = walker.out, []
-        yield from records
+        yield from walker.out
+        walker.out.clear()
     if tokens.problems:
         for code, message in tokens.problems:
             yield Issue(code, "error", message + "; skipped to the next ISA", walker.position())

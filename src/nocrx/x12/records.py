@@ -8,6 +8,7 @@ file order. No patient data (names, member ids, birth dates) is ever read into t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -91,17 +92,81 @@ class ClaimContext:
     facility_type: str | None = None  # CLM05-1: place of service (837P) or facility type (837I)
 
 
-@dataclass(frozen=True, slots=True)
 class ReadLine:
-    """One service line (SV1/SV2) as read: a ClaimLine, or an error saying why not."""
+    """One service line (SV1/SV2) as read: a ClaimLine, or an error saying why not.
 
-    context: ClaimContext
-    lx: str | None
-    segment_index: int  # of the SV1/SV2 segment
-    line: ClaimLine | None
-    error: Issue | None = None
-    warnings: tuple[Issue, ...] = ()
+    The ClaimLine is built on first access of ``line`` or ``error`` (then kept): reading a file
+    costs a plain split plus the envelope walk, and a consumer that only counts or routes lines
+    never pays for the model objects. Equality compares the built values.
+    """
+
+    __slots__ = ("_error", "_line", "_pending", "context", "lx", "segment_index", "warnings")
+
+    def __init__(
+        self,
+        context: ClaimContext,
+        lx: str | None,
+        segment_index: int,
+        line: ClaimLine | None = None,
+        error: Issue | None = None,
+        warnings: tuple[Issue, ...] = (),
+        pending: Callable[[], ClaimLine] | None = None,
+    ) -> None:
+        self.context = context
+        self.lx = lx
+        self.segment_index = segment_index  # of the SV1/SV2 segment
+        self.warnings = warnings
+        self._line = line
+        self._error = error
+        self._pending = pending
+
+    @property
+    def line(self) -> ClaimLine | None:
+        if self._pending is not None:
+            self._build()
+        return self._line
+
+    @property
+    def error(self) -> Issue | None:
+        if self._pending is not None:
+            self._build()
+        return self._error
 
     @property
     def is_readable(self) -> bool:
         return self.line is not None
+
+    def _build(self) -> None:
+        pending, self._pending = self._pending, None
+        assert pending is not None
+        try:
+            self._line = pending()
+        except LineError as problem:
+            where = self.context.position
+            position = Position(
+                where.file, where.interchange, where.isa13, where.gs06, where.st02, self.segment_index
+            )
+            self._error = Issue(problem.code, "error", problem.message, position)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.context, self.lx, self.segment_index, self.line, self.error, self.warnings)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReadLine) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"ReadLine(context={self.context!r}, lx={self.lx!r}, segment_index={self.segment_index}, "
+            f"line={self.line!r}, error={self.error!r}, warnings={self.warnings!r})"
+        )
+
+
+class LineError(Exception):
+    """A service-line element that cannot be read; carries the issue code (becomes ReadLine.error)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
