@@ -132,3 +132,26 @@ def test_bad_containers_are_results_not_exceptions(tmp_path: Path, fresh_store: 
 def test_a_missing_path_is_a_data_file_error(tmp_path: Path, fresh_store: Store) -> None:
     with pytest.raises(DataFileError, match="is neither a file nor a folder"):
         import_paths(fresh_store, [tmp_path / "nope"])
+
+
+def test_a_cms_style_zip_loads_its_members(tmp_path: Path, fixtures: Path, fresh_store: Store) -> None:
+    import zipfile
+
+    archive = tmp_path / "october-2025-asp-ndc-hcpcs-crosswalk.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.write(
+            fixtures / "crosswalk_cp1252_with_title_lines.csv",
+            "Section 508 version of Oct 2025 crosswalk.csv",
+        )
+        out.writestr("Read me.pdf", b"%PDF-1.4\n\x00\x01 binary")
+    results = {r.file.split("!")[-1]: r for r in import_paths(fresh_store, [archive])}
+    loaded = results["Section 508 version of Oct 2025 crosswalk.csv"]
+    assert (loaded.status, loaded.kind, loaded.release, loaded.rows) == (
+        "loaded",
+        "asp_crosswalk",
+        "2025q4",
+        3,
+    )
+    assert results["Read me.pdf"].status == "skipped"
+    [release] = fresh_store.releases("asp_crosswalk")
+    assert release.source_file == f"{archive}!Section 508 version of Oct 2025 crosswalk.csv"
