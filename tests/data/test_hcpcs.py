@@ -7,8 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nocrx.data.hcpcs import COLUMNS, RECORD_LENGTH
+from nocrx.data.reading import quarter_of
 from nocrx.errors import DataFileError
 
 ROW_KEYS = {k for k in COLUMNS if k not in ("sequence", "record_id")} | {"is_modifier"}
@@ -84,3 +87,57 @@ def test_fixed_width_orphan_continuation_is_an_error(
     path.write_text("\r\n".join([lines[5], lines[7]]) + "\r\n")  # C9399, then the 2nd record of J0270
     with pytest.raises(DataFileError, match="continuation record of J0270"):
         list(detect(path).parse().rows)
+
+
+# 1-based inclusive positions of the CMS record layout (HCPC<YYYY>_recordlayout.txt), written
+# independently of the parser's table so the round trip checks it.
+LAYOUT = {"HCPC": (1, 5), "SEQNUM": (6, 10), "RECID": (11, 11), "LONG": (12, 91), "SHORT": (92, 119),
+          "PRICE1": (120, 121), "COV": (230, 230), "ADD DT": (269, 276), "ACT EFF DT": (277, 284),
+          "TERM DT": (285, 292), "ACTION CD": (293, 293)}  # fmt: skip
+
+
+def _record(**fields: str) -> str:
+    line = [" "] * RECORD_LENGTH
+    for name, value in fields.items():
+        start, end = LAYOUT[name]
+        line[start - 1 : end] = value.ljust(end - start + 1)
+    return "".join(line)
+
+
+_words = st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789,.()", min_size=1, max_size=12), min_size=1,
+                  max_size=40).map(" ".join)  # fmt: skip
+_day = st.dates(min_value=date(1980, 1, 1), max_value=date(2030, 12, 31)).map(lambda d: d.strftime("%Y%m%d"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    codes=st.lists(st.from_regex(r"[A-V][0-9]{4}", fullmatch=True), min_size=1, max_size=5, unique=True),
+    descriptions=st.lists(_words, min_size=5, max_size=5),
+    days=st.lists(_day, min_size=5, max_size=5),
+)
+def test_fixed_width_round_trip(codes: list[str], descriptions: list[str], days: list[str]) -> None:
+    import tempfile
+    import textwrap
+
+    from nocrx.data.hcpcs import parse_txt
+    from nocrx.data.reading import Source
+
+    lines = []
+    for code, text, day in zip(codes, descriptions, days, strict=False):
+        parts = textwrap.wrap(text, 80)
+        lines.append(_record(HCPC=code, SEQNUM="00010", RECID="3", LONG=parts[0], SHORT=text[:28].strip(),
+                             PRICE1="51", COV="D", **{"ADD DT": day, "ACT EFF DT": day, "ACTION CD": "N"}))  # fmt: skip
+        lines += [
+            _record(HCPC=code, SEQNUM=f"{n:05d}", RECID="4", LONG=part) for n, part in enumerate(parts[1:], 2)
+        ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "anweb.txt"
+        path.write_text("\r\n".join(lines) + "\r\n")
+        parsed = parse_txt(Source(path))
+    rows = list(parsed.rows)
+    assert [r["hcpcs"] for r in rows] == codes
+    for row, text, day in zip(rows, descriptions, days, strict=False):
+        assert row["long_description"] == " ".join(text.split())
+        assert row["action_effective_date"] == f"{day[:4]}-{day[4:6]}-{day[6:]}"
+        assert (row["pricing_indicator"], row["coverage_code"], row["is_modifier"]) == ("51", "D", 0)
+    assert parsed.release == quarter_of(date.fromisoformat(max(r["action_effective_date"] for r in rows)))[0]
