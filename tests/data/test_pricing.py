@@ -73,3 +73,23 @@ def test_noc_code_list_every_form(name: str, shared_data: Path, parse: Callable)
     a0999 = next(r for r in rows if r["hcpcs"] == "A0999")
     assert (a0999["long_description"], a0999["add_date"], a0999["term_date"]) == (
         "Unlisted ambulance service", "1987-01-01", None)  # fmt: skip
+
+
+def test_xlsx_form_of_a_cms_table_gives_the_csv_rows(
+    tmp_path: Path, shared_data: Path, parse: Callable
+) -> None:
+    """CMS zips hold each table as CSV and xlsx; both forms give the same rows and release."""
+    import csv
+    import io
+
+    import openpyxl
+
+    original = shared_data / "asp_pricing" / "original" / "asp_payment_limits_2025q4_original.csv"
+    workbook = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(original.read_text(encoding="cp1252"), newline="")):
+        workbook.active.append(row)
+    path = tmp_path / "pricing.xlsx"
+    workbook.save(path)
+    from_xlsx, from_csv = parse(path), parse(original)
+    assert from_xlsx[0].release == from_csv[0].release == "2025q4"
+    assert from_xlsx[1] == from_csv[1]

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from nocrx.data.formats import Detected, Sample, Skip
-from nocrx.data.reading import Source, csv_rows, find_header, quarterly_release, read_text, table_from_rows
+from nocrx.data.reading import Source, find_header, quarterly_release, table_from_rows, table_rows
 from nocrx.data.records import ParsedFile
 from nocrx.errors import DataFileError
 
@@ -53,13 +53,15 @@ def detect(sample: Sample) -> Detected | Skip | None:
         if other is not None:
             return Skip(f"CMS {other.group(1).upper()} NDC-HCPCS crosswalk: not loaded (the decision uses the "
                         "ASP and NOC crosswalks)")  # fmt: skip
-        official = at > 0  # CMS's own file has its title lines; a clean copy starts at the header
+        # CMS's own file (CSV with title lines, or xlsx); a clean copy starts at the header row.
+        official = at > 0 or sample.is_xlsx
         what = "ASP NDC-HCPCS crosswalk" + ("" if official else " (converted copy)")
         return Detected(what, "asp_crosswalk", official, lambda: parse_asp_crosswalk(source))
     at = find_header(sample.rows, _NOC_REQUIRED)
     if at is not None:
-        what = "ASP NOC NDC-HCPCS crosswalk" + ("" if at > 0 else " (converted copy)")
-        return Detected(what, "noc_crosswalk", at > 0, lambda: parse_noc_crosswalk(source))
+        official = at > 0 or sample.is_xlsx
+        what = "ASP NOC NDC-HCPCS crosswalk" + ("" if official else " (converted copy)")
+        return Detected(what, "noc_crosswalk", official, lambda: parse_noc_crosswalk(source))
     return None
 
 
@@ -73,7 +75,7 @@ def ndc_11_of(ndc_id: str | None) -> str | None:
 
 
 def parse_asp_crosswalk(source: Source) -> ParsedFile:
-    table = table_from_rows(csv_rows(read_text(source)), _ASP_REQUIRED, source.label)
+    table = table_from_rows(table_rows(source), _ASP_REQUIRED, source.label)
     code_column = next((c.strip() for c in table.header if _CODE_COLUMN.match(c.strip())), None)
     if code_column is None:
         raise DataFileError(f"{source.label}: no _YYYY_CODE column in the header.")
@@ -88,7 +90,7 @@ def parse_asp_crosswalk(source: Source) -> ParsedFile:
 
 
 def parse_noc_crosswalk(source: Source) -> ParsedFile:
-    table = table_from_rows(csv_rows(read_text(source)), _NOC_REQUIRED, source.label)
+    table = table_from_rows(table_rows(source), _NOC_REQUIRED, source.label)
     release, start, end = quarterly_release(table.preamble_text, source)
     rows = [_with_ndc(record) for _, record in table.records(NOC_COLUMNS)]
     return ParsedFile("noc_crosswalk", release, start, end, rows)

@@ -14,13 +14,12 @@ from typing import Any
 from nocrx.data.formats import Detected, Sample
 from nocrx.data.reading import (
     Source,
-    csv_rows,
     find_header,
     number,
     quarter_of,
     quarterly_release,
-    read_text,
     table_from_rows,
+    table_rows,
 )
 from nocrx.data.records import ParsedFile
 from nocrx.errors import DataFileError
@@ -76,15 +75,15 @@ def detect(sample: Sample) -> Detected | None:
         (_OPPS_REQUIRED, "opps_addendum_b", "OPPS Addendum B", parse_opps_addendum_b),
     ):
         at = find_header(sample.rows, required)
-        if at is not None and not sample.is_xlsx:
-            official = at > 0  # CMS's own file carries its title lines
+        if at is not None:
+            official = at > 0 or sample.is_xlsx  # CMS's own file carries its title lines
             label = what + ("" if official else " (copy without title lines)")
             return Detected(label, kind, official, functools.partial(parse, source))
     return None
 
 
 def parse_asp_pricing(source: Source) -> ParsedFile:
-    table = table_from_rows(csv_rows(read_text(source)), _ASP_REQUIRED, source.label)
+    table = table_from_rows(table_rows(source), _ASP_REQUIRED, source.label)
     release, start, end = quarterly_release(table.preamble_text, source)
     rows = _numbers(
         source, table.records(ASP_COLUMNS, _ASP_OPTIONAL), ("payment_limit", "coinsurance_percent")
@@ -93,7 +92,7 @@ def parse_asp_pricing(source: Source) -> ParsedFile:
 
 
 def parse_noc_pricing(source: Source) -> ParsedFile:
-    table = table_from_rows(csv_rows(read_text(source)), _NOC_REQUIRED, source.label)
+    table = table_from_rows(table_rows(source), _NOC_REQUIRED, source.label)
     release, start, end = quarterly_release(table.preamble_text, source)
     rows = _numbers(source, table.records(NOC_COLUMNS, ("dosage", "notes")), ("payment_limit",))
     return ParsedFile("noc_pricing", release, start, end, rows)
@@ -101,7 +100,7 @@ def parse_noc_pricing(source: Source) -> ParsedFile:
 
 def parse_opps_addendum_b(source: Source) -> ParsedFile:
     """The release is the quarterly update the title names (CY 2025 "October 2025" -> 2025q4)."""
-    table = table_from_rows(csv_rows(read_text(source)), _OPPS_REQUIRED, source.label)
+    table = table_from_rows(table_rows(source), _OPPS_REQUIRED, source.label)
     update = _OPPS_UPDATE.search(table.preamble_text)
     if update is not None:
         year, month = int(update.group(2)), _QUARTER_STARTS[update.group(1).lower()]

@@ -308,6 +308,13 @@ def xlsx_rows(source: Source, limit: int | None = None) -> Iterator[list[str]]:
         rows.close()
 
 
+def table_rows(source: Source) -> list[list[str]]:
+    """All rows of a CMS table, whichever form CMS published it in: xlsx (zip magic) or CSV text."""
+    if is_zip(source.head(4)):
+        return list(xlsx_rows(source))
+    return csv_rows(read_text(source))
+
+
 # ---- dates and releases -----------------------------------------------------------------------
 
 
