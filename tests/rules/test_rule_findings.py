@@ -23,7 +23,7 @@ from rule_lines import (
     trial_drug,
 )
 
-from nocrx.model import Administration, Amount, Attachment, Finding
+from nocrx.model import Administration, Amount, Attachment, Finding, Product
 from nocrx.rules.catalog import CATALOG
 
 D = Decimal
@@ -64,6 +64,9 @@ CASES = [
                  id="no-ndc-quantity"),
     pytest.param(line(drug_changes={"quantity": Amount(D(190), "MG")}), None, "QUANTITY_UNIT_INVALID", "error",
                  "rfi-2151", id="ndc-quantity-in-mg"),
+    pytest.param(line(drug_changes={"quantity": Amount(D(19), "ML")}), decision(product=Product(
+        "0074-1044", "Emrelis", package_description="1 VIAL, SINGLE-DOSE in 1 CARTON (0074-1044-01) > 100 mg in 1 "
+        "VIAL, SINGLE-DOSE")), "QUANTITY_PACKAGE_MISMATCH", "warning", "rfi-2151", id="powder-vial-counted-in-ml"),
     # -- units ------------------------------------------------------------------------------------
     pytest.param(line(units=D(2)), None, "UNITS_NOC_MUST_BE_ONE", "error", "findacode", id="medicare-noc-2-units"),
     pytest.param(line(hcpcs="J9271", units=D(2), drug=KEYTRUDA, narrative=None, modifiers=("JZ",)),

@@ -68,6 +68,9 @@ _RULES = (
          "The NDC quantity (CTP04) and its unit (CTP05-01) must accompany the NDC.", src.CTP05_RFI),
     Rule("QUANTITY_UNIT_INVALID", "error", "identification", "NDC unit not F2, GR, ME, ML or UN",
          "CTP05-01 takes only F2, GR, ME, ML or UN; mg and mcg are rejected electronically.", src.CTP05_RFI),
+    Rule("QUANTITY_PACKAGE_MISMATCH", "warning", "identification", "NDC unit does not fit the package",
+         "The NDC quantity's unit should be the package's: ML for liquids, GR for solids by weight, UN for "
+         "each (vials of powder, tablets, kits).", src.CTP05_RFI),
     # -- units -----------------------------------------------------------------------------------
     Rule("UNITS_NOC_MUST_BE_ONE", "error", "units", "NOC units must be 1",
          "Medicare NOC drugs are billed as 1 unit and priced from the narrative; other units are "

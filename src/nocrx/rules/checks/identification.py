@@ -3,6 +3,7 @@ route, NDC quantity and its unit, doses per vial, each as the payer requires."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -128,7 +129,9 @@ def check_quantity(
             'Give the NDC quantity and unit, e.g. {"value": 2, "unit": "UN"} for two vials or ML for volume.',
             profile,
         )  # fmt: skip
-    elif drug.quantity.unit.upper() not in NDC_UNIT_CODES:
+    elif drug.quantity.unit.upper() in NDC_UNIT_CODES:
+        yield from _against_package(drug.quantity.unit.upper(), decision.product, profile)
+    else:
         yield finding(
             "QUANTITY_UNIT_INVALID", "drug.quantity.unit",
             f'The NDC unit "{drug.quantity.unit}" is not one of {", ".join(NDC_UNIT_CODES)}; '
@@ -137,3 +140,36 @@ def check_quantity(
             "units) or ME (milligrams, where the payer accepts it).",
             profile,
         )  # fmt: skip
+
+
+# FDA package descriptions end with the innermost content: "... > 10 mL in 1 VIAL, SINGLE-DOSE".
+_CONTENT = re.compile(r"([\d.]+)\s*(mL|L|g|kg|mg|mcg|[A-Z][A-Z ,-]*?)\s+in\s+1\s+[A-Z]", re.IGNORECASE)
+_UNIT_OF_CONTENT = {"ml": "ML", "l": "ML", "g": "GR", "kg": "GR"}
+
+
+def package_unit(description: str | None) -> str | None:
+    """The NDC unit the package is counted in: ML for liquids, GR for solids by weight, else UN.
+
+    >>> package_unit("1 VIAL, SINGLE-DOSE in 1 CARTON (0074-1044-01) > 100 mg in 1 VIAL, SINGLE-DOSE")
+    'UN'
+    >>> package_unit("9 TRAY in 1 BOX (0002-1401-71) > 160 SYRINGE in 1 TRAY > .5 mL in 1 SYRINGE")
+    'ML'
+    """
+    matches = _CONTENT.findall(description or "")
+    if not matches:
+        return None
+    return _UNIT_OF_CONTENT.get(matches[-1][1].strip().lower(), "UN")
+
+
+def _against_package(unit: str, product: Product | None, profile: PayerProfile) -> Iterator[Finding]:
+    expected = package_unit(product.package_description if product else None)
+    if expected is None or expected == unit or unit == "F2":  # F2 (international units) fits any package
+        return
+    yield finding(
+        "QUANTITY_PACKAGE_MISMATCH", "drug.quantity.unit",
+        f'The NDC quantity is in {unit}, but the package ("{product.package_description if product else ""}") '
+        f"is counted in {expected}.",
+        f"Report the NDC quantity in {expected}: ML for liquids, GR for solids by weight, UN for each "
+        "(vials of powder, tablets, kits).",
+        profile,
+    )  # fmt: skip
