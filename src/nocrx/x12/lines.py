@@ -194,7 +194,9 @@ def build_claim_line(
         revenue, pointers = (service[1].strip() or None) if size > 1 else None, None
     parts = procedure.split(component)
     hcpcs = parts[1].strip().upper() or None if len(parts) > 1 else None
-    modifiers = tuple(m.strip().upper() for m in parts[2:6] if m.strip()) if len(parts) > 2 else ()
+    modifiers = ()
+    if len(parts) > 2 and "".join(parts[2:6]).strip():  # most lines have none: skip the generator
+        modifiers = tuple(m.strip().upper() for m in parts[2:6] if m.strip())
     description = parts[6] if len(parts) > 6 else None
     narrative = _narrative(description, raw.notes) if description or raw.notes else None
     facts = claim.facts()

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Benchmark `nocrx scrub` (issue 5): throughput against split_stream, and Dask 2 workers over 1.
+
+    python benchmarks/bench_scrub.py [--claims 20000] [--files 4] [--store FILE] [--workdir DIR]
+
+Generates --files 837 files of --claims/--files claims each with ../shared/bench/gen_837_batch.py
+(drug template: 6 lines a claim, 5 of them drug lines with NDCs, J3490 with SV101-7), imports
+../shared/data into a store unless --store is given, then measures in the same run:
+
+- ``split_stream`` over the same files (the pure-Python floor) -> claims/s;
+- scrub, local engine, in this process -> claims/s and the ratio (goal >= 1/3);
+- scrub, Dask engine, a LocalCluster of 1 worker process and of 2 -> speed-up (goal >= 1.6x).
+The Dask engine distributes files (and big files by interchange), so several files are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_decide import build_store
+from bench_x12_reader import SHARED_BENCH, generate
+
+from nocrx.batch import ScrubOptions, run_scrub
+
+
+def split_seconds(files: list[Path]) -> tuple[float, int]:
+    seconds, claims = 0.0, 0
+    for path in files:
+        command = [sys.executable, str(SHARED_BENCH / "bench_x12.py"), "split_stream", str(path)]
+        result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        seconds += result["seconds"]
+        claims += result["claims"]
+    return seconds, claims
+
+
+def scrub_seconds(files: list[Path], report: Path, options: ScrubOptions) -> tuple[float, int]:
+    started = time.perf_counter()
+    summary = run_scrub(files, report, options)
+    assert summary.is_complete, "lines in != lines out"
+    return time.perf_counter() - started, summary.lines_out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--claims", type=int, default=20_000)
+    parser.add_argument("--files", type=int, default=4)
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--workdir", type=Path)
+    arguments = parser.parse_args()
+    workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="nocrx-bench-scrub-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    store = arguments.store
+    if store is None:
+        store = workdir / "store.sqlite3"
+        if not store.exists():
+            print(f"importing ../shared/data into {store} ({build_store(store):.0f} s)")
+    per_file = arguments.claims // arguments.files
+    files = [generate(workdir / f"scrub_{per_file}_{n}.837", per_file) for n in range(arguments.files)]
+    claims = per_file * arguments.files
+
+    split, _ = split_seconds(files)
+    from nocrx.rules import icd10
+
+    icd10.warm()  # a one-off 5 s load of the ICD-10-CM tables; each Dask worker pays it too
+    local, lines = scrub_seconds(files, workdir / "local.jsonl", ScrubOptions(db_path=str(store)))
+    print(f"{claims:,} claims, {lines:,} service lines in {arguments.files} files")
+    print(f"split_stream : {claims / split:10,.0f} claims/s")
+    print(f"scrub local  : {claims / local:10,.0f} claims/s  ({lines / local:,.0f} lines/s)")
+    print(f"ratio scrub / split_stream = {split / local:.3f}  (goal >= 0.33)")
+
+    one, _ = scrub_seconds(
+        files, workdir / "dask1.jsonl", ScrubOptions(db_path=str(store), engine="dask", workers=1)
+    )
+    two, _ = scrub_seconds(
+        files, workdir / "dask2.jsonl", ScrubOptions(db_path=str(store), engine="dask", workers=2)
+    )
+    same = (workdir / "dask2.jsonl").read_bytes() == (workdir / "local.jsonl").read_bytes()
+    print(f"dask 1 worker: {one:.1f} s; 2 workers: {two:.1f} s; speed-up {one / two:.2f}x  (goal >= 1.6x)")
+    print(f"dask report identical to the local one: {same}")
+
+
+if __name__ == "__main__":
+    main()
