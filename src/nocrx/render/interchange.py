@@ -8,8 +8,10 @@ is the patient (SBR02 = 18, no 2000C loop).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 
 from nocrx.errors import InvalidInput
 from nocrx.model import Evaluation
@@ -27,7 +29,7 @@ from nocrx.render.x12_837 import (
     write_institutional_line,
     write_professional_line,
 )
-from nocrx.render.x12_syntax import Segment, write_segment, write_segments, x12_amount
+from nocrx.render.x12_syntax import Segment, write_segment, write_segments, x12_amount, x12_date
 
 
 def write_interchange(
@@ -96,6 +98,7 @@ def _service_lines(
     return lines, pointers
 
 
+@lru_cache(maxsize=4096)
 def _dx(code: str) -> str:
     # 837 TR3 HI: ICD-10-CM codes are sent without the decimal point.
     return code.replace(".", "").strip().upper()
@@ -107,7 +110,7 @@ def _header(claim: Claim, version: str, when: datetime) -> list[Segment]:
         raise InvalidInput("submitter.phone is required (1000A PER04).", field="submitter.phone")
     return [
         ("ST", "837", "0001", version),
-        ("BHT", "0019", "00", claim.claim_id[:30], when.strftime("%Y%m%d"), when.strftime("%H%M"), "CH"),
+        ("BHT", "0019", "00", claim.claim_id[:30], _ccyymmdd(when), _hhmm(when), "CH"),
         ("NM1", "41", "2", submitter.name[:60], "", "", "", "", "46", submitter.id),
         ("PER", "IC", (submitter.contact_name or submitter.name)[:60], "TE", _digits(submitter.phone)),
         ("NM1", "40", "2", claim.receiver.name[:60], "", "", "", "", "46", claim.receiver.id),
@@ -143,7 +146,7 @@ def _hierarchy(claim: Claim) -> list[Segment]:
     )  # fmt: skip
     segments += _address(subscriber.address)
     if subscriber.birth_date:
-        segments.append(("DMG", "D8", subscriber.birth_date.strftime("%Y%m%d"), subscriber.sex))
+        segments.append(("DMG", "D8", x12_date(subscriber.birth_date), subscriber.sex))
     segments.append(("NM1", "PR", "2", payer.name[:60], "", "", "", "", "PI", payer.id))
     return segments
 
@@ -235,11 +238,11 @@ def _envelope(claim: Claim, version: str, when: datetime, head: list[Segment], l
     isa = (
         "ISA", "00", " " * 10, "00", " " * 10,
         env.sender_qualifier, env.sender_id[:15].ljust(15), env.receiver_qualifier, env.receiver_id[:15].ljust(15),
-        when.strftime("%y%m%d"), when.strftime("%H%M"), seps.repetition, "00501", control, "0", env.usage,
+        _ccyymmdd(when)[2:], _hhmm(when), seps.repetition, "00501", control, "0", env.usage,
         seps.component,
     )  # fmt: skip
     group = str(env.group_control_number)
-    gs = ("GS", "HC", env.sender_id, env.receiver_id, when.strftime("%Y%m%d"), when.strftime("%H%M"), group,
+    gs = ("GS", "HC", env.sender_id, env.receiver_id, _ccyymmdd(when), _hhmm(when), group,
           "X", version)  # fmt: skip
     # SE01 counts ST through SE; the line text holds one terminator per segment (values never
     # contain it: write_segment and clean_text keep delimiters out).
@@ -255,5 +258,16 @@ def _envelope(claim: Claim, version: str, when: datetime, head: list[Segment], l
     )
 
 
+def _ccyymmdd(when: datetime) -> str:
+    return f"{when.year:04d}{when.month:02d}{when.day:02d}"
+
+
+def _hhmm(when: datetime) -> str:
+    return f"{when.hour:02d}{when.minute:02d}"
+
+
+_NOT_DIGITS = re.compile(r"\D")
+
+
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return _NOT_DIGITS.sub("", text)
