@@ -29,7 +29,7 @@ class Checker:
 
     def profile(self, line: ClaimLine) -> PayerProfile:
         """The line's payer profile in force on its date of service (UnknownPayer if none)."""
-        return self.payers.get(line.payer or DEFAULT_PAYER, line.date_of_service)
+        return self.payers.get((line.payer or DEFAULT_PAYER).strip().lower(), line.date_of_service)
 
     def decide(self, line: ClaimLine) -> Decision:
         return decide(line, self.store, compounded_code=self.profile(line).compound_code)

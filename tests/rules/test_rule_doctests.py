@@ -10,7 +10,9 @@ from nocrx.rules import engine, narrative
 from nocrx.rules.checks import administration, identification
 
 
-@pytest.mark.parametrize("module", [engine, narrative, administration, identification], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [engine, narrative, administration, identification], ids=lambda m: m.__name__
+)
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0

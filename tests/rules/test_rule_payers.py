@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rule_lines import BACLOFEN_COMPOUND, DOS, codes, decision, line, run
+from rule_lines import BACLOFEN_COMPOUND, DOS, KEYTRUDA, KEYTRUDA_DECISION, codes, decision, line, run
 
 from nocrx.model import Administration
 from nocrx.payers import load_payers
@@ -115,3 +115,20 @@ def test_pump_compound_needs_the_payers_modifier(tmp_path: Path):
     assert "WRONG_NOC_CODE" in [f.code for f in wrong_code.findings]
     answer = evaluate(replace(pump, hcpcs=None), decision(code="J7999", nature=("compounded",)), profile)
     assert (answer.code, answer.modifiers) == ("J7799", ("KD",))
+
+
+@pytest.mark.parametrize(
+    ("payer", "required"),
+    [
+        pytest.param(
+            "medicare", False, id="medicare-specific-code"
+        ),  # NDC asked for on NOC lines (MAC notice)
+        pytest.param("medicaid", True, id="medicaid-every-line"),  # rebate program: NDC on every drug line
+        pytest.param("commercial", True, id="commercial-every-line"),
+    ],
+)
+def test_ndc_on_a_specific_code_line_depends_on_the_payer(payer, required):
+    keytruda = line(payer=payer, hcpcs="J9271", units=Decimal(200), drug=replace(KEYTRUDA, ndc=None),
+                    modifiers=("JZ",), narrative=None)  # fmt: skip
+    found = codes(run(keytruda, replace(KEYTRUDA_DECISION, ndc_11=None)))
+    assert ("NDC_MISSING" in found) == required

@@ -21,7 +21,10 @@ def check_ndc(
     drug = line.drug
     raw = drug.ndc if drug else None
     if raw is None:
-        if profile.identification_ndc_required and not context.is_compound:
+        # Medicare asks for the NDC on NOC lines (MAC notice); Medicaid (rebate program) and commercial
+        # plans on every drug line (Priority Health).
+        every_line = profile.kind != "medicare"
+        if profile.identification_ndc_required and not context.is_compound and (context.is_noc or every_line):
             yield finding(
                 "NDC_MISSING", "drug.ndc",
                 f"The line has no NDC; {profile.name} requires the 11-digit NDC of the drug given.",
