@@ -148,3 +148,16 @@ def test_evaluation_from_line_renders_the_line_as_given():
         "J9999", "noc", ("JZ",),
     )  # fmt: skip
     assert evaluation.status == "review"
+
+
+def test_bad_birth_date_error_does_not_repeat_the_value():
+    from render_helpers import example_claim
+
+    from nocrx.render.claim import parse_claim
+
+    data = example_claim("claim-offlabel-iv.json")
+    data["subscriber"]["birth_date"] = "31/12/1950"
+    with pytest.raises(InvalidInput) as raised:
+        parse_claim(data)
+    assert raised.value.field == "subscriber.birth_date"
+    assert "1950" not in str(raised.value)
