@@ -297,9 +297,8 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InvalidInput(
-            f'{field} must be a date written YYYY-MM-DD; got "{value}".', field=field
-        ) from None
+        # The value is not repeated: a subscriber's birth date is PHI and errors reach logs.
+        raise InvalidInput(f"{field} must be a date written YYYY-MM-DD.", field=field) from None
 
 
 def _required(obj: dict[str, Any], key: str, prefix: str) -> str:
