@@ -108,13 +108,23 @@ def test_scenarios_pass_pyx12(scenario, kind):
     assert pyx12_errors(write(data, kind)) == []
 
 
+OTHER_SEPARATORS = {
+    "pipes": ({"element": "|", "component": ">", "repetition": "!", "segment": "~"}, "ISA|00|", "HC>J7999"),
+    "newline": (
+        {"element": "*", "component": ":", "repetition": "^", "segment": "\n"},
+        "ISA*00*",
+        "HC:J7999",
+    ),
+}
+
+
+@pytest.mark.parametrize("separators", sorted(OTHER_SEPARATORS))
 @pytest.mark.parametrize("kind", KINDS)
-def test_other_separators_pass_pyx12(kind):
-    data = {**example_claim("claim-compounded.json"),
-            "separators": {"element": "|", "component": ">", "repetition": "!", "segment": "~"}}  # fmt: skip
-    text = write(data, kind)
-    assert text.startswith("ISA|00|")
-    assert "HC>J7999" in text
+def test_other_separators_pass_pyx12(kind, separators):
+    chosen, start, procedure = OTHER_SEPARATORS[separators]
+    text = write({**example_claim("claim-compounded.json"), "separators": chosen}, kind)
+    assert text.startswith(start)
+    assert procedure in text
     assert pyx12_errors(text) == []
 
 

@@ -44,12 +44,22 @@ def ndc_facts(line: ClaimLine) -> list[tuple[str, Decimal, str]]:
     return [(parse_ndc(p.ndc).ndc_11, p.quantity.value, unit_qualifier(p.quantity, "q")) for p in parts]
 
 
+SEPARATORS = {
+    "default": None,
+    "pipes": {"element": "|", "component": ">", "repetition": "!", "segment": "~"},
+    "newline-terminated": {"element": "*", "component": ":", "repetition": "^", "segment": "\n"},
+}
+
+
+@pytest.mark.parametrize("separators", sorted(SEPARATORS))
 @pytest.mark.parametrize("kind", ["professional", "institutional"])
 @pytest.mark.parametrize("name", [*EXAMPLE_FILES, "mixed"])
-def test_written_837_reads_back_into_the_same_lines(name, kind, tmp_path):
+def test_written_837_reads_back_into_the_same_lines(name, kind, separators, tmp_path):
     data = copy.deepcopy(example_claim("claim-offlabel-iv.json" if name == "mixed" else name))
     if name == "mixed":
         data["claim"]["lines"] += EXTRA_LINES
+    if SEPARATORS[separators]:
+        data["separators"] = SEPARATORS[separators]
     claim = parse_claim({**data, "type": kind})
     text = write_interchange(claim, [evaluation_from_line(line) for line in claim.lines])
     records = read_back(text, tmp_path)
