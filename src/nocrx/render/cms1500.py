@@ -119,8 +119,8 @@ def render_cms1500(evaluations: Sequence[Evaluation], claim: Claim | None = None
     warnings = []
     if len(item_19) > ITEM_19_LIMIT:
         warnings.append(
-            f"Item 19 text is {len(item_19)} characters; payers read {ITEM_19_LIMIT}. Bill the NOC lines on "
-            "separate claims, or send the rest as an attachment the payer accepts."
+            f"Item 19 text is {len(item_19)} characters; payers read {ITEM_19_LIMIT}. Shorten the narrative, "
+            "bill NOC lines on separate claims, or send the rest as an attachment the payer accepts."
         )
     return CMS1500Form(
         item_19=item_19,
