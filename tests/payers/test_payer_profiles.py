@@ -54,6 +54,7 @@ def test_profile_model_matches_the_schema():
         "chain",
         "sources",
         "severities",
+        "memo",
     }
 
 

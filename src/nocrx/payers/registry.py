@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from nocrx.errors import InvalidPayerProfile, UnknownPayer
 from nocrx.payers.loader import Period, ProfileFile, read_profile
@@ -73,6 +74,8 @@ class PayerProfile:
     trial_institutional_codes_required: bool
     sources: dict[str, str] = field(default_factory=dict)
     severities: dict[str, str] = field(default_factory=dict)
+    # Findings of pure checks already worked out under this profile (nocrx.rules.context.remembered).
+    memo: dict[object, tuple[Any, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def source(self, path: str) -> str:
         """Where a setting's value comes from: "medicare-palmetto narrative.per_ml_banned: https://..."."""

@@ -6,6 +6,7 @@ without one asks "how do I bill this?", so the checks look at the decision's ans
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -130,6 +131,26 @@ def is_compound(line: ClaimLine, decision: Decision) -> bool:
     if drug is not None and (COMPOUND_CATEGORY in drug.category or drug.components):
         return True
     return COMPOUND_CATEGORY in decision.nature
+
+
+MEMO_LIMIT = 50_000
+
+
+def remembered(
+    profile: PayerProfile, key: object, compute: Callable[[], Iterable[Finding]]
+) -> tuple[Finding, ...]:
+    """The findings of a pure check for ``key`` under ``profile``, worked out once.
+
+    A batch sees the same narratives and diagnosis lists thousands of times; ``key`` must hold
+    every input the check reads besides the profile.
+    """
+    memo = profile.memo
+    found: tuple[Finding, ...] | None = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        found = memo[key] = tuple(compute())
+    return found
 
 
 def finding(

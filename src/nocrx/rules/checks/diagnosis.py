@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules import icd10
-from nocrx.rules.context import CheckContext, finding
+from nocrx.rules.context import CheckContext, finding, remembered
 
 TRIAL_DIAGNOSIS = "Z00.6"
 
@@ -17,6 +17,11 @@ def check_diagnoses(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
 ) -> Iterator[Finding]:
     """At least one diagnosis, each valid and billable in the bundled ICD-10-CM code set."""
+    day = None if icd10.covers(line.date_of_service) else line.date_of_service
+    yield from remembered(profile, ("diagnoses", line.diagnoses, day), lambda: _diagnoses(line, profile))
+
+
+def _diagnoses(line: ClaimLine, profile: PayerProfile) -> Iterator[Finding]:
     if not line.diagnoses:
         if profile.diagnosis_required:
             yield finding(

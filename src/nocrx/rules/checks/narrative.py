@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from nocrx.model import ClaimLine, Decision, Finding, format_number
 from nocrx.payers import PayerProfile
 from nocrx.rules import narrative as text_of
-from nocrx.rules.context import CheckContext, finding
+from nocrx.rules.context import CheckContext, finding, remembered
 
 PLACEMENT_FIELD = {
     "sv101-7": "837P 2400 SV101-7",
@@ -41,10 +41,13 @@ def check_narrative(
                 f"Describe the drug in {where}.{paste}", profile, source=profile.source("narrative.placement"),
             )  # fmt: skip
         return
-    yield from _length(text, profile, where)
-    yield from _elements(text, line, decision, profile)
-    yield from _extra(text, line, profile, context)
-    yield from _conflicts(text, line, context, profile)
+    key = ("narrative", text, line.drug, _product_names(decision), context.ndc_11, context.is_compound)
+    yield from remembered(profile, key, lambda: [
+        *_length(text, profile, where),
+        *_elements(text, line, decision, profile),
+        *_extra(text, line, profile, context),
+        *_conflicts(text, line, context, profile),
+    ])  # fmt: skip
 
 
 def _length(text: str, profile: PayerProfile, where: str) -> Iterator[Finding]:
