@@ -28,7 +28,7 @@ from nocrx.rules.catalog import CATALOG
 
 D = Decimal
 COMPOUND_LINE = line(hcpcs="J7999", drug=BACLOFEN_COMPOUND, modifiers=(), narrative="compound baclofen 0.5 mg, "
-                     "morphine 10 mg 20 mL", diagnoses=("G35",), administration=(Administration("96372"),),
+                     "morphine 10 mg 20 mL", diagnoses=("G80.1",), administration=(Administration("96372"),),
                      attachment=Attachment("OZ", "EL", "INV-2025-1114"))  # fmt: skip
 COMPOUND_DECISION = decision(code="J7999", ndc_11=None, nature=("compounded",))
 TRIAL_LINE = line(

@@ -56,7 +56,7 @@ def test_noc_units_follow_the_payer(payer, units):
     assert any(step.step == "payer NOC units" for step in evaluation.decision.trace) == (units != 1)
 
 
-COMPOUND_QUESTION = replace(QUESTION, drug=BACLOFEN_COMPOUND, diagnoses=("G35",),
+COMPOUND_QUESTION = replace(QUESTION, drug=BACLOFEN_COMPOUND, diagnoses=("G80.1",),
                             administration=(Administration("96372"),))  # fmt: skip
 
 
@@ -132,3 +132,19 @@ def test_ndc_on_a_specific_code_line_depends_on_the_payer(payer, required):
                     modifiers=("JZ",), narrative=None)  # fmt: skip
     found = codes(run(keytruda, replace(KEYTRUDA_DECISION, ndc_11=None)))
     assert ("NDC_MISSING" in found) == required
+
+
+@pytest.mark.parametrize(
+    ("payer", "waste_units"),
+    [
+        pytest.param(
+            "medicare-palmetto", Decimal(1), id="palmetto-jw-line-of-1-unit"
+        ),  # Palmetto JJ: NOC waste JW
+        pytest.param("commercial", None, id="commercial-waste-in-the-narrative"),
+    ],
+)
+def test_asked_what_to_bill_the_answer_reports_noc_waste(payer, waste_units):
+    evaluation = run(replace(QUESTION, payer=payer))
+    assert evaluation.decision.waste_units == waste_units
+    assert "MODIFIER_WASTE_REQUIRED" not in codes(evaluation)
+    assert ("wasted 10 mg" in evaluation.narrative) == (waste_units is None)

@@ -8,6 +8,7 @@ NOC waste on a JW line or in the notes). Each change is recorded as a trace step
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from nocrx.model import ClaimLine, Decision, TraceStep, format_number
 from nocrx.payers import PayerProfile
@@ -39,12 +40,26 @@ def apply_payer(line: ClaimLine, decision: Decision, profile: PayerProfile) -> D
         )
         steps.append(TraceStep("payer NOC units", format_number(units), f"{profile.name}: NOC codes take {rule}",
                                profile.source("units.noc")))  # fmt: skip
-    code = str(changes.get("code", decision.code))
-    notes = profile.waste_c9399_waste if code == "C9399" else profile.waste_noc_waste
-    if notes == "notes" and decision.waste_units is not None:
-        changes["waste_units"] = None
-        steps.append(TraceStep("payer NOC waste", "in the notes", f"{profile.name} takes NOC waste in the notes, "
-                               "not on a JW line", profile.source("waste.noc_waste")))  # fmt: skip
+    _waste(line, decision, profile, str(changes.get("code", decision.code)), changes, steps)
+
     if not changes:
         return decision
     return replace(decision, trace=(*decision.trace, *steps), **changes)  # type: ignore[arg-type]
+
+
+def _waste(line: ClaimLine, decision: Decision, profile: PayerProfile, code: str, changes: dict[str, object],
+           steps: list[TraceStep]) -> None:  # fmt: skip
+    """NOC waste: a JW line of 1 unit (its narrative the amount discarded), or the notes, per payer."""
+    setting = "waste.c9399_waste" if code == "C9399" else "waste.noc_waste"
+    reporting = profile.waste_c9399_waste if code == "C9399" else profile.waste_noc_waste
+    drug = line.drug
+    wasted = drug is not None and drug.wasted is not None and drug.wasted.value > 0
+    if reporting == "notes" and (decision.waste_units is not None or wasted):
+        changes["waste_units"] = None
+        steps.append(TraceStep("payer NOC waste", "in the notes", f"{profile.name} takes the discarded amount "
+                               "of a NOC drug in the narrative, not on a JW line", profile.source(setting)))  # fmt: skip
+    elif (reporting == "jw-line" and wasted and decision.waste_units is None and profile.waste_policy != "none"
+          and drug is not None and drug.container == "single-dose"):  # fmt: skip
+        changes["waste_units"] = Decimal(1)
+        steps.append(TraceStep("payer NOC waste", f"JW line, 1 unit, {drug.wasted} discarded",
+                               f"{profile.name} bills discarded NOC drug on a JW line", profile.source(setting)))  # fmt: skip

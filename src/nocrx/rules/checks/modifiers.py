@@ -121,7 +121,8 @@ def _jw_jz(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Ite
                       f"Remove JW and write the amounts given and wasted ({drug.wasted}) in the narrative.",
                       profile, source=profile.source("waste.c9399_waste" if context.code == "C9399"
                                                      else "waste.noc_waste"))  # fmt: skip
-    elif wasted and not notes and not context.has("JW"):
+    elif wasted and not notes and not context.has("JW") and context.as_billed:
+        # (Asked what to bill, the answer already carries the JW line: decision.waste_units.)
         yield finding("MODIFIER_WASTE_REQUIRED", "modifiers",
                       f"{drug.wasted} was discarded from a single-dose container; the discarded amount is billed "
                       "on its own line with JW.",
