@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from rule_lines import KEYTRUDA, KEYTRUDA_DECISION, codes, decision, line, run
+from rule_lines import BACLOFEN_COMPOUND, KEYTRUDA, KEYTRUDA_DECISION, codes, decision, line, run
 
 from nocrx.checker import Checker
 from nocrx.data.records import ParsedFile
@@ -121,3 +121,23 @@ def test_specific_code_price_from_the_decision(loaded_store):
                      KEYTRUDA_DECISION, store=loaded_store)  # fmt: skip
     assert evaluation.status == "ok", evaluation.findings
     assert evaluation.price.amount == Decimal("12058.20")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("payer", "units", "narrative", "compound_code"),
+    [
+        pytest.param("medicare-wps", 1, "Emrelis 100 mg/vial 190 mg IV", "J7999", id="wps"),
+        pytest.param("medicare-palmetto", 1, "Emrelis 190 mg NDC 00074104401", "J7999", id="palmetto"),
+        pytest.param("medicaid", 2, "Emrelis 190 mg NDC 00074104401", "J3490", id="medicaid"),
+        pytest.param("commercial", 2, "Emrelis 100 mg/vial 190 mg NDC 00074104401 wasted 10 mg", "J3490",
+                     id="commercial"),
+    ],
+)  # fmt: skip
+def test_payers_differ_with_real_data(loaded_store, payer, units, narrative, compound_code):
+    checker = Checker(loaded_store)
+    question = line(payer=payer, hcpcs=None, units=None, modifiers=(), narrative=None)
+    emrelis = checker.check(question)
+    assert (emrelis.code, emrelis.units, emrelis.narrative) == ("J9999", units, narrative)
+    compound = checker.check(replace(question, drug=BACLOFEN_COMPOUND, diagnoses=("G80.1",)))
+    assert compound.code == compound_code
