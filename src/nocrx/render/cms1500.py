@@ -66,6 +66,7 @@ class CMS1500Form:
         return asdict(self)
 
 
+@lru_cache(maxsize=8192)
 def shaded_ndc(drug: DrugIdentification) -> str:
     """Write the 24A shaded NDC text: N4, 11 digits, one space, unit qualifier, quantity.
 
@@ -75,6 +76,7 @@ def shaded_ndc(drug: DrugIdentification) -> str:
     return f"N4{drug.ndc_11} {drug.unit}{form_quantity(drug.quantity)}"
 
 
+@lru_cache(maxsize=4096)
 def form_quantity(quantity: Decimal) -> str:
     """Write a 24A quantity: at most 8 whole digits and 3 decimals, no decimal for whole numbers.
 
