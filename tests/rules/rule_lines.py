@@ -80,6 +80,10 @@ BACLOFEN_COMPOUND = Drug(
 )
 
 
+# A line that asks what to bill: no code, units, modifiers or narrative yet.
+QUESTION_FIELDS = {"hcpcs": None, "units": None, "modifiers": (), "narrative": None}
+
+
 @cache
 def registry() -> PayerRegistry:
     return load_payers()
