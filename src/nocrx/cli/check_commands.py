@@ -31,7 +31,7 @@ def check(
         payload: Any = [evaluation_to_dict(e) for e in evaluations]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
     else:
-        typer.echo("\n\n".join(format_verdict(e) for e in evaluations))
+        typer.echo("\n\n".join(_verdict_with_claim_output(e) for e in evaluations))
     raise typer.Exit(1 if any(_has_errors(e) for e in evaluations) else 0)
 
 
@@ -69,6 +69,14 @@ def code(
         evaluation = _checker(store).code_only(line)
     typer.echo(json.dumps(evaluation_to_dict(evaluation), indent=2) if as_json else format_verdict(evaluation))
     raise typer.Exit(1 if _has_errors(evaluation) else 0)
+
+
+def _verdict_with_claim_output(evaluation: Evaluation) -> str:
+    """The verdict, then the 837P segments and CMS-1500 24A line a biller can submit."""
+    from nocrx.render.preview import claim_preview
+
+    preview = "\n".join(f"  {row}" for row in claim_preview(evaluation).splitlines())
+    return f"{format_verdict(evaluation)}\n  claim output (as decided):\n{preview}"
 
 
 def _checker(store: Any) -> Any:

@@ -46,7 +46,8 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread=False: the API serves reads from a thread pool; writes are CLI-only.
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        # timeout: wait for another process's import to finish instead of failing "database is locked".
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=60)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(resources.files("nocrx.data").joinpath("schema.sql").read_text("utf-8"))
