@@ -102,6 +102,7 @@ def test_second_interchange_with_other_separators(tmp_path: Path):
         ("DTP*472*D8*20251114~\nLIN**N4*00006302602", "LIN**N4*00006302602", "X12_NO_DATE_OF_SERVICE"),
         ("*3600.00*UN*200*", "*36OO.00*UN*200*", "X12_BAD_ELEMENT"),
         ("*3600.00*UN*200*", "*3600.00*UN*NaN*", "X12_BAD_ELEMENT"),
+        ("*3600.00*UN*200*", "*3600.00*UN*2E999999*", "X12_BAD_ELEMENT"),
         (
             "DTP*472*D8*20251114~\nLIN**N4*00006302602",
             "DTP*472*D8*20251399~\nLIN**N4*00006302602",
@@ -109,7 +110,7 @@ def test_second_interchange_with_other_separators(tmp_path: Path):
         ),
         ("CTP****2*ML~", "CTP****two*ML~", "X12_BAD_ELEMENT"),
     ],
-    ids=["no-date", "bad-charge", "nan-units", "bad-date", "bad-ndc-quantity"],
+    ids=["no-date", "bad-charge", "nan-units", "exponent-units", "bad-date", "bad-ndc-quantity"],
 )
 def test_unreadable_line_is_an_error_record_with_its_position(tmp_path: Path, old: str, new: str, code: str):
     assert old in GOOD

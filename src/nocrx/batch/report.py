@@ -11,6 +11,7 @@ import csv
 import html
 import json
 import os
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,14 @@ class Summary:
                 self.errors_by_code[finding["code"]] += 1
         if row["status"] == "errors" and row["charge"]:
             self.money_at_risk += Decimal(row["charge"])  # written by format_number: always a number
+
+    def merge(self, counts: dict[str, Any]) -> None:
+        """Add a unit's ``to_dict()`` counts (kept in the progress file) to this summary."""
+        self.lines_out += counts["lines_out"]
+        self.statuses.update(counts["statuses"])
+        self.errors_by_code.update(counts["errors_by_code"])
+        self.issues_by_code.update(counts["issues_by_code"])
+        self.money_at_risk += Decimal(counts["money_at_risk"])
 
     @property
     def is_complete(self) -> bool:
@@ -94,6 +103,23 @@ def write_report(path: Path, rows: Iterable[dict[str, Any]], lines_read: int) ->
         Path(handle.name).unlink(missing_ok=True)
         raise
     return summary
+
+
+def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
+    """Write a .jsonl report by copying the units' part files (already JSONL rows), then the summary."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below before the rename
+        "w", encoding="utf-8", newline="", dir=path.parent or ".", prefix=f".{path.name}.", delete=False
+    )
+    try:
+        with handle:
+            for part in parts:
+                with open(part, encoding="utf-8", newline="") as source:
+                    shutil.copyfileobj(source, handle)
+            handle.write(json.dumps(summary.to_dict(), separators=(",", ":")) + "\n")
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
 
 
 def _counting(rows: Iterable[dict[str, Any]], summary: Summary) -> Iterator[dict[str, Any]]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from nocrx.batch import rows
 from nocrx.batch.classify import is_drug_line, skip_reason
-from nocrx.batch.report import Summary, report_format, write_report
+from nocrx.batch.report import Summary, report_format, write_jsonl_parts, write_report
 from nocrx.batch.units import WorkUnit, plan_units
 from nocrx.errors import InvalidInput, NocrxError
 from nocrx.x12 import Issue, PayerMap, ReadLine, load_payer_map, read_837
@@ -48,6 +48,7 @@ class UnitResult:
     jsonl: str
     lines_read: int
     size: int = 0
+    counts: dict[str, Any] = field(default_factory=dict)  # Summary.to_dict() of the unit's rows
 
 
 @dataclass(slots=True)
@@ -65,7 +66,7 @@ class Progress:
     def record(self, result: UnitResult) -> None:
         part = self.folder / f"unit-{result.ordinal:06d}.jsonl"
         _write_atomic(part, result.jsonl)
-        self.done[result.key] = {"part": part.name, "lines_read": result.lines_read}
+        self.done[result.key] = {"part": part.name, "lines_read": result.lines_read, "counts": result.counts}
         self.save()
 
     def save(self) -> None:
@@ -76,6 +77,7 @@ def scrub_unit(unit: WorkUnit, checker: Any, payer_map: PayerMap) -> UnitResult:
     """Read one unit and return its report rows as JSONL (one row per service line and issue)."""
     out: list[str] = []
     lines_read = 0
+    summary = Summary()
     for interchange in unit.interchanges:
         for record in read_837(unit.path, payer_map=payer_map, label=unit.label, interchange=interchange):
             if isinstance(record, ReadLine):
@@ -83,8 +85,10 @@ def scrub_unit(unit: WorkUnit, checker: Any, payer_map: PayerMap) -> UnitResult:
                 row = _line_row(record, checker)
             else:
                 row = rows.issue_row(record)
+            summary.add(row)
             out.append(json.dumps(row, separators=(",", ":"), ensure_ascii=False))
-    return UnitResult(unit.key, unit.ordinal, "".join(line + "\n" for line in out), lines_read, unit.size)
+    jsonl = "".join(line + "\n" for line in out)
+    return UnitResult(unit.key, unit.ordinal, jsonl, lines_read, unit.size, summary.to_dict())
 
 
 def _line_row(read: ReadLine, checker: Any) -> dict[str, Any]:
@@ -125,7 +129,14 @@ def run_scrub(
             on_unit_done(result.size, result.lines_read)
     parts = [progress.folder / progress.done[u.key]["part"] for u in units]
     lines_read = sum(progress.done[u.key]["lines_read"] for u in units)
-    summary = write_report(report, _rows_of(parts), lines_read)
+    if report_format(report) == ".jsonl":
+        # The parts are the report's rows already: copy them, and add up the units' counts.
+        summary = Summary(lines_read=lines_read)
+        for unit in units:
+            summary.merge(progress.done[unit.key]["counts"])
+        write_jsonl_parts(report, parts, summary)
+    else:
+        summary = write_report(report, _rows_of(parts), lines_read)
     shutil.rmtree(progress.folder, ignore_errors=True)
     return summary
 
@@ -194,7 +205,7 @@ def _dask_results(units: list[WorkUnit], options: ScrubOptions) -> Iterator[Unit
             n_workers=options.workers,
             threads_per_worker=1,
             processes=options.processes,
-            dashboard_address=None,
+            dashboard_address=":0",  # a random port: never collides with another cluster
         )
         client = Client(cluster)
     try:

@@ -240,7 +240,11 @@ def _decimal(text: str, element: str) -> Decimal | None:
 @lru_cache(maxsize=4096)
 def _parse_decimal(text: str) -> Decimal:
     # Charges and units repeat across a batch; the cache makes the common case a dict lookup.
-    value = Decimal(text.strip())
+    text = text.strip()
+    # X12 "R" (decimal number) has no exponent; 1E999999 would also print a million digits.
+    if "e" in text or "E" in text:
+        raise InvalidOperation(text)
+    value = Decimal(text)
     if not value.is_finite():
         raise InvalidOperation(text)
     return value
