@@ -87,9 +87,7 @@ def write_report(path: Path, rows: Iterable[dict[str, Any]], lines_read: int) ->
     suffix = report_format(path)
     summary = Summary(lines_read=lines_read)
     counted = _counting(rows, summary)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below before the rename
-        "w", encoding="utf-8", newline="", dir=path.parent or ".", prefix=f".{path.name}.", delete=False
-    )
+    handle = _temporary_for(path)
     try:
         with handle:
             if suffix == ".jsonl":
@@ -107,9 +105,7 @@ def write_report(path: Path, rows: Iterable[dict[str, Any]], lines_read: int) ->
 
 def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
     """Write a .jsonl report by copying the units' part files (already JSONL rows), then the summary."""
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below before the rename
-        "w", encoding="utf-8", newline="", dir=path.parent or ".", prefix=f".{path.name}.", delete=False
-    )
+    handle = _temporary_for(path)
     try:
         with handle:
             for part in parts:
@@ -120,6 +116,12 @@ def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _temporary_for(path: Path) -> TextIO:
+    """A temporary file beside the report (same file system, so os.replace is atomic; umask applies)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    return open(temporary, "w", encoding="utf-8", newline="")
 
 
 def _counting(rows: Iterable[dict[str, Any]], summary: Summary) -> Iterator[dict[str, Any]]:
