@@ -192,3 +192,11 @@ def test_user_folder_adds_and_replaces_payers(tmp_path: Path):
 def test_missing_user_folder_is_an_error(tmp_path):
     with pytest.raises(InvalidPayerProfile, match="does not exist"):
         load_payers(tmp_path / "nowhere")
+
+
+def test_severity_override_changes_a_findings_severity(tmp_path: Path):
+    (tmp_path / "strict-plan.toml").write_text(
+        'id = "strict-plan"\nname = "Strict plan"\nkind = "commercial"\nextends = "commercial"\n[severity]\n'
+        'ADMINISTRATION_MISSING = { value = "error", source = "plan manual https://example.org/strict" }\n', "utf-8")  # fmt: skip
+    registry = load_payers(tmp_path)
+    assert registry.get("strict-plan", date(2025, 11, 14)).severities == {"ADMINISTRATION_MISSING": "error"}

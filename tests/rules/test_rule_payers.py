@@ -148,3 +148,14 @@ def test_asked_what_to_bill_the_answer_reports_noc_waste(payer, waste_units):
     assert evaluation.decision.waste_units == waste_units
     assert "MODIFIER_WASTE_REQUIRED" not in codes(evaluation)
     assert ("wasted 10 mg" in evaluation.narrative) == (waste_units is None)
+
+
+def test_a_payers_severity_override_applies(tmp_path: Path):
+    (tmp_path / "strict-plan.toml").write_text(
+        'id = "strict-plan"\nname = "Strict plan"\nkind = "commercial"\nextends = "commercial"\n[severity]\n'
+        'ADMINISTRATION_MISSING = { value = "error", source = "plan manual https://example.org/strict" }\n', "utf-8")  # fmt: skip
+    profile = load_payers(tmp_path).get("strict-plan", DOS)
+    evaluation = evaluate(line(payer="strict-plan", administration=(), units=Decimal(2)), decision(), profile)
+    missing = [f for f in evaluation.findings if f.code == "ADMINISTRATION_MISSING"]
+    assert [f.severity for f in missing] == ["error"]
+    assert evaluation.status == "errors"
