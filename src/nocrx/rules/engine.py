@@ -50,11 +50,12 @@ def evaluate(
 
 def status_of(findings: tuple[Finding, ...]) -> Status:
     """review when a person must decide, else errors, warnings or ok (info findings do not count)."""
+    severities = {f.severity for f in findings}
     if any(f.code in REVIEW_CODES for f in findings):
         return "review"
-    if any(f.severity == "error" for f in findings):
+    if "error" in severities:
         return "errors"
-    return "warnings" if any(f.severity == "warning" for f in findings) else "ok"
+    return "warnings" if "warning" in severities else "ok"
 
 
 def build_narrative(
