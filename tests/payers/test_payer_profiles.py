@@ -200,3 +200,15 @@ def test_severity_override_changes_a_findings_severity(tmp_path: Path):
         'ADMINISTRATION_MISSING = { value = "error", source = "plan manual https://example.org/strict" }\n', "utf-8")  # fmt: skip
     registry = load_payers(tmp_path)
     assert registry.get("strict-plan", date(2025, 11, 14)).severities == {"ADMINISTRATION_MISSING": "error"}
+
+
+def test_readme_example_profile_loads(tmp_path: Path):
+    readme = (Path(__file__).resolve().parents[2] / "src" / "nocrx" / "payers" / "README.md").read_text(
+        "utf-8"
+    )
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "bcbs-tx.toml").write_text(example, "utf-8")
+    registry = load_payers(tmp_path)
+    assert registry.get("bcbs-tx", date(2024, 6, 30)).waste_policy == "jw-when-wasted"
+    assert registry.get("bcbs-tx", date(2024, 7, 1)).waste_policy == "jw-jz-required"
+    assert registry.get("bcbs-tx", date(2024, 7, 1)).compound_code == "J3490"  # inherited from commercial
