@@ -49,6 +49,7 @@ def create_app(settings: ServiceSettings | None = None, store: Store | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.service.warm_up()  # before the first request, not during it
         yield
         if owns_store:
             opened.close()

@@ -52,7 +52,7 @@ router = APIRouter(prefix="/cds-services", tags=["cds-hooks"])
 
 
 @router.get("")
-def discovery(request: Request) -> dict[str, Any]:
+async def discovery(request: Request) -> dict[str, Any]:
     """CDS Hooks discovery: our two services and their prefetch templates."""
     service_of(request).require_cds_client(request)
     return {"services": [{"id": sid, **spec, "prefetch": PREFETCH} for sid, spec in SERVICES.items()]}

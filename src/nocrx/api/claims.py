@@ -30,7 +30,7 @@ FHIR_JSON = "application/fhir+json"
 MAX_FHIR_LINES = 50  # 837P loop 2400 repeats at most 50 times per claim
 
 
-def _require_key(request: Request) -> None:
+async def _require_key(request: Request) -> None:
     service_of(request).require_api_key(request)
 
 
@@ -47,7 +47,7 @@ CHECK_EXAMPLE = {
 
 
 @router.get("/healthz", tags=["service"])
-def healthz(request: Request) -> dict[str, Any]:
+async def healthz(request: Request) -> dict[str, Any]:
     """Liveness, and whether /v1 needs an API key (the web page asks for one only then)."""
     service = service_of(request)
     return {"status": "ok", "api_keys_required": service.settings.api_keys_required,
@@ -135,13 +135,13 @@ def _failure_issues(failed: list[tuple[str, NocrxError]]) -> list[dict[str, Any]
 
 
 @v1.get("/payers", tags=["reference"])
-def payers(request: Request) -> dict[str, Any]:
+async def payers(request: Request) -> dict[str, Any]:
     """The payer profiles this service knows."""
     return {"payers": service_of(request).payers}
 
 
 @v1.get("/rules", tags=["reference"])
-def rules() -> dict[str, Any]:
+async def rules() -> dict[str, Any]:
     """The rule catalog: each check's code, severity and source."""
     try:
         return {"rules": catalogs.rule_catalog()}

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
@@ -21,10 +24,16 @@ from nocrx.api.config import ServiceSettings
 from nocrx.api.problems import Problem
 from nocrx.checker import Checker
 from nocrx.data.store import Store
-from nocrx.model import ClaimLine, Evaluation
+from nocrx.errors import NocrxError
+from nocrx.model import Amount, ClaimLine, Drug, Evaluation
 
 logger = logging.getLogger(__name__)
 
+# A drug found by name only (descriptor search) and one by NDC: together they touch every lazy table.
+WARM_UP_DRUGS = (
+    Drug(name="pembrolizumab", dose=Amount(Decimal(200), "mg"), route="intravenous"),
+    Drug(ndc="0006-3026-02", dose=Amount(Decimal(200), "mg"), quantity=Amount(Decimal(8), "ML")),
+)
 JSON_TYPES = ("application/json", "application/fhir+json", "application/problem+json")
 
 
@@ -51,6 +60,24 @@ class Service:
         evaluation = self.checker.check(line)
         self.audit.record(request_id, endpoint, evaluation)
         return evaluation
+
+    def warm_up(self) -> None:
+        """Check a few lines so lazy loads happen at startup, not in the first requests.
+
+        The ICD-10-CM tables and the HCPCS descriptor word index take seconds to build; CDS
+        Hooks clients give a service a few (CRD: 5 s at the 90th percentile), and the first
+        order signed after a restart must not pay for them.
+        """
+        started = time.perf_counter()
+        # One date inside each loaded HCPCS release: the word index is built per release.
+        days = {date.today(), *(r.effective_from for r in self.store.releases("hcpcs") if r.effective_from)}
+        for day in sorted(days):
+            for drug in WARM_UP_DRUGS:
+                try:
+                    self.checker.check(ClaimLine(date_of_service=day, diagnoses=("C34.90",), drug=drug))
+                except NocrxError as error:  # an empty store, say: the service still starts
+                    logger.warning("warm-up check refused: %s", error.code)
+        logger.info("warm-up took %.0f ms", (time.perf_counter() - started) * 1000)
 
     def require_api_key(self, request: Request) -> None:
         check_api_key(self.settings.api_key_hashes, request.headers.get("x-api-key"),
