@@ -33,6 +33,8 @@ HCPCS = [
      "termination_date": None},
     {"hcpcs": "J9058", "long_description": "Injection, bendamustine (apotex/baxter), 1 mg",
      "add_date": "20230701", "termination_date": "20241231"},
+    {"hcpcs": "J2354", "long_description": "Injection, octreotide, non-depot form for subcutaneous or intravenous "
+     "injection, 25 mcg", "add_date": "20040101", "termination_date": None},
 ]  # fmt: skip
 
 
@@ -60,6 +62,10 @@ def small_store(fresh_store):
         # CGS M20: "Procedure Code Invalid on Date of Service"; J9058 terminated 2024-12-31
         pytest.param(line(hcpcs="J9058", narrative=None), "CODE_NOT_VALID_ON_DOS", id="terminated-code"),
         pytest.param(line(hcpcs="J9072", narrative=None), "CODE_NOT_VALID_ON_DOS", id="code-not-in-release"),
+        # JA/JB (LCA A52527): octreotide J2354 is "for subcutaneous or intravenous injection"
+        pytest.param(
+            line(hcpcs="J2354", narrative=None, modifiers=("JZ",)), "MODIFIER_MISSING", id="J2354-no-ja-jb"
+        ),
     ],
 )
 def test_store_findings(small_store, the_line, code):

@@ -9,7 +9,12 @@ from nocrx.rules.checks.codes import check_code, check_code_on_dos
 from nocrx.rules.checks.compound import check_compound
 from nocrx.rules.checks.diagnosis import check_diagnoses, check_diagnosis_support
 from nocrx.rules.checks.identification import check_drug_details, check_ndc, check_quantity
-from nocrx.rules.checks.modifiers import check_340b, check_modifier_rules, check_waste_modifiers
+from nocrx.rules.checks.modifiers import (
+    check_340b,
+    check_modifier_rules,
+    check_route_modifier,
+    check_waste_modifiers,
+)
 from nocrx.rules.checks.narrative import check_narrative
 from nocrx.rules.checks.pricing import check_invoice
 from nocrx.rules.checks.trial import check_trial
@@ -25,6 +30,7 @@ CHECKS = (
     check_modifier_rules,
     check_waste_modifiers,
     check_340b,
+    check_route_modifier,
     check_diagnoses,
     check_diagnosis_support,
     check_administration,

@@ -177,3 +177,22 @@ def check_340b(
             'Remove JG/TB, or set "340b": true if the drug was bought under 340B.', profile, source=src.AEH_340B,
             severity="warning",
         )  # fmt: skip
+
+
+def check_route_modifier(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> Iterator[Finding]:
+    """JA/JB where one code's descriptor covers both intravenous and subcutaneous use (e.g. J2354)."""
+    store, code = context.store, context.code
+    if store is None or code is None or context.is_noc or context.has("JA", "JB") or not code.startswith("J"):
+        return
+    release = store.release_in_force("hcpcs", line.date_of_service)
+    entry = store.hcpcs_code(release, code) if release else None
+    text = entry.long_description.lower() if entry else ""
+    if "intravenous" in text and "subcutaneous" in text:
+        yield finding(
+            "MODIFIER_MISSING", "modifiers",
+            f"{code} covers both intravenous and subcutaneous use; the route modifier says which was given "
+            "(required by Medicare contractors since April 2021).",
+            "Add JA for intravenous or JB for subcutaneous administration.", profile, source=src.JA_JB,
+        )  # fmt: skip
