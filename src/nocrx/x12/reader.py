@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from nocrx.x12.payers import PayerMap
 from nocrx.x12.records import Issue, Position
@@ -113,7 +114,7 @@ def scan_interchanges(path: Path | str) -> list[Interchange]:
     return [Interchange(n + 1, bounds[n], bounds[n + 1]) for n in range(len(starts))]
 
 
-def _isa_starts(handle) -> list[int]:  # type: ignore[no-untyped-def]
+def _isa_starts(handle: BinaryIO) -> list[int]:
     handle.seek(0)
     starts: list[int] = []
     terminator: bytes | None = None

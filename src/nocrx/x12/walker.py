@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import partial
 
+from nocrx.model import Administration, Component
 from nocrx.x12.construct import fast_constructor
 from nocrx.x12.lines import (
     LineProblem,
@@ -371,7 +372,14 @@ class Walker:
         for raw in claim.lines:
             self.out.append(self._read_line(claim, raw, context, (payer, links, administration), warnings))
 
-    def _read_line(self, claim, raw, context, shared, warnings) -> ReadLine:  # type: ignore[no-untyped-def]
+    def _read_line(
+        self,
+        claim: RawClaim,
+        raw: RawLine,
+        context: ClaimContext,
+        shared: tuple[str, dict[str, tuple[Component, ...]], tuple[Administration, ...]],
+        warnings: tuple[Issue, ...],
+    ) -> ReadLine:
         payer, links, administration = shared
         kind = KIND_OF_TAG[raw.tag]
         linked = links.get(raw.lins[0][3], ()) if raw.lins and raw.lins[0][3] else ()
