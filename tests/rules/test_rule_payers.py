@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rule_lines import BACLOFEN_COMPOUND, DOS, KEYTRUDA, KEYTRUDA_DECISION, codes, decision, line, run
 
-from nocrx.model import Administration
+from nocrx.model import Administration, Finding
 from nocrx.payers import load_payers
 from nocrx.rules.engine import evaluate
 
@@ -159,3 +159,14 @@ def test_a_payers_severity_override_applies(tmp_path: Path):
     missing = [f for f in evaluation.findings if f.code == "ADMINISTRATION_MISSING"]
     assert [f.severity for f in missing] == ["error"]
     assert evaluation.status == "errors"
+
+
+def test_severity_override_reaches_the_decisions_findings(tmp_path: Path):
+    (tmp_path / "quiet-plan.toml").write_text(
+        'id = "quiet-plan"\nname = "Quiet plan"\nkind = "commercial"\nextends = "commercial"\n[severity]\n'
+        'DATA_RELEASE_MISSING = { value = "info", source = "our data team https://example.org/data" }\n', "utf-8")  # fmt: skip
+    profile = load_payers(tmp_path).get("quiet-plan", DOS)
+    stale = Finding("DATA_RELEASE_MISSING", "warning", "date_of_service", "No HCPCS release covers the date.",
+                    "Load it.", "CMS quarterly HCPCS")  # fmt: skip
+    evaluation = evaluate(line(payer="quiet-plan", units=Decimal(2)), decision(findings=(stale,)), profile)
+    assert [f.severity for f in evaluation.findings if f.code == "DATA_RELEASE_MISSING"] == ["info"]

@@ -133,6 +133,13 @@ def is_compound(line: ClaimLine, decision: Decision) -> bool:
     return COMPOUND_CATEGORY in decision.nature
 
 
+def waste_in_notes(code: str | None, profile: PayerProfile) -> bool:
+    """True when the payer takes a NOC line's discarded amount in the narrative, not on a JW line."""
+    if code == "C9399":
+        return profile.waste_c9399_waste == "notes"
+    return code in NOC_DRUG_CODES and profile.waste_noc_waste == "notes"
+
+
 MEMO_LIMIT = 50_000
 
 

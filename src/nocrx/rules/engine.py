@@ -14,15 +14,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
-from nocrx.model import ClaimLine, Decision, Evaluation, Finding, Status, sort_findings
+from nocrx.model import ClaimLine, Decision, Evaluation, Finding, Severity, Status, sort_findings
 from nocrx.payers import PayerProfile
 from nocrx.rules import narrative as narratives
 from nocrx.rules.adjust import apply_payer
 from nocrx.rules.catalog import REVIEW_CODES
 from nocrx.rules.checks import CHECKS, check_narrative
-from nocrx.rules.context import NOC_DRUG_CODES, CheckContext, finding, make_context
+from nocrx.rules.context import CheckContext, finding, make_context, waste_in_notes
 
 if TYPE_CHECKING:
     from nocrx.data.store import Store
@@ -41,7 +42,7 @@ def evaluate(
     for check in CHECKS:
         findings.extend(check(line, decision, profile, context))
     findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
-    ordered = sort_findings(_merge(decision.findings, findings))
+    ordered = sort_findings(_merge(_payer_severity(decision.findings, profile), findings))
     return Evaluation(
         line=line, decision=decision, payer_id=profile.id, findings=ordered, status=status_of(ordered),
         narrative=narrative, narrative_overflow=overflow, price=context.price,
@@ -65,11 +66,9 @@ def build_narrative(
     if not context.is_noc or not profile.narrative_required_for_noc:
         return None, None, []
     name = decision.product.proprietary_name if decision.product else None
-    waste_in_notes = _waste_in_notes(context.code, profile)
+    in_notes = waste_in_notes(context.code, profile)
     elements = profile.narrative_elements
-    text = narratives.compose(
-        line.drug, elements, ndc_11=context.ndc_11, name=name, waste_in_notes=waste_in_notes
-    )
+    text = narratives.compose(line.drug, elements, ndc_11=context.ndc_11, name=name, waste_in_notes=in_notes)
     if not text:
         return None, None, []
     limit = profile.narrative_max_length
@@ -81,7 +80,7 @@ def build_narrative(
         dropped = optional.pop()
         elements = tuple(e for e in elements if e != dropped)
         text = narratives.compose(line.drug, elements, ndc_11=context.ndc_11, name=name,
-                                  waste_in_notes=waste_in_notes)  # fmt: skip
+                                  waste_in_notes=in_notes)  # fmt: skip
     if len(text) <= limit:
         return text, None, []
     too_long = finding(
@@ -93,12 +92,6 @@ def build_narrative(
     return text, None, [too_long]
 
 
-def _waste_in_notes(code: str | None, profile: PayerProfile) -> bool:
-    if code == "C9399":
-        return profile.waste_c9399_waste == "notes"
-    return code in NOC_DRUG_CODES and profile.waste_noc_waste == "notes"
-
-
 def _merge(from_decision: tuple[Finding, ...], from_rules: list[Finding]) -> list[Finding]:
     """The decision's findings, then the rules' ones that do not repeat them (the checks never repeat
     each other)."""
@@ -106,3 +99,11 @@ def _merge(from_decision: tuple[Finding, ...], from_rules: list[Finding]) -> lis
         return from_rules
     seen = {(f.code, f.field, f.message) for f in from_decision}
     return [*from_decision, *(f for f in from_rules if (f.code, f.field, f.message) not in seen)]
+
+
+def _payer_severity(findings: tuple[Finding, ...], profile: PayerProfile) -> tuple[Finding, ...]:
+    """The decision's findings with the payer's [severity] overrides applied."""
+    if not profile.severities:
+        return findings
+    overrides = cast(dict[str, Severity], profile.severities)  # validated against SEVERITIES at load
+    return tuple(replace(f, severity=overrides[f.code]) if f.code in overrides else f for f in findings)

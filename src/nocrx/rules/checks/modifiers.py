@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules import sources as src
-from nocrx.rules.context import NOC_DRUG_CODES, CheckContext, finding
+from nocrx.rules.context import CheckContext, finding, waste_in_notes
 from nocrx.rules.narrative import route_abbreviation
 
 # Pairs (or groups) that say opposite things on one line, with why and the source.
@@ -109,7 +109,7 @@ def _jw_jz(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Ite
     drug = line.drug
     assert drug is not None
     wasted = drug.wasted is not None and drug.wasted.value > 0
-    notes = _waste_in_notes(context.code, profile)
+    notes = waste_in_notes(context.code, profile)
     source = profile.source("waste.policy")
     if wasted and context.has("JZ"):
         yield finding("MODIFIER_CONFLICT", "modifiers",
@@ -149,12 +149,6 @@ def _jz_missing(line: ClaimLine, profile: PayerProfile, source: str, *, known: b
         f"A single-dose container drug on {day} needs JW or JZ; {why} ({profile.name}).",
         fix, profile, source=source, severity="error" if unprocessable else "warning",
     )  # fmt: skip
-
-
-def _waste_in_notes(code: str | None, profile: PayerProfile) -> bool:
-    if code == "C9399":
-        return profile.waste_c9399_waste == "notes"
-    return code in NOC_DRUG_CODES and profile.waste_noc_waste == "notes"
 
 
 def check_340b(
