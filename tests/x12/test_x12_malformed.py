@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nocrx.x12 import Issue, ReadLine, read_837
+from nocrx.x12 import Issue, ReadLine, read_837, scan_interchanges
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
 GOOD = (FIXTURES / "drug_claims_837p.txt").read_text()
@@ -94,6 +94,10 @@ def test_second_interchange_with_other_separators(tmp_path: Path):
     assert found == []
     assert len(lines) == 12
     assert [r.line for r in lines[:6]] == [r.line for r in lines[6:]]
+    path = tmp_path / "claims.txt"
+    ranges = scan_interchanges(path)
+    assert len(ranges) == 2
+    assert [record for r in ranges for record in read_837(path, interchange=r)] == list(read_837(path))
 
 
 @pytest.mark.parametrize(
