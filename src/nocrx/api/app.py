@@ -118,7 +118,8 @@ class RequestContext:
                     "An unexpected error occurred. Quote the request id when you report it.",
                 )
         finally:
-            logger.info("%s %s %s %d %.1fms", request_id, scope["method"], scope["path"], status[0],
+            # DEBUG: uvicorn's access log already has one INFO line per request.
+            logger.debug("%s %s %s %d %.1fms", request_id, scope["method"], scope["path"], status[0],
                         (time.perf_counter() - started) * 1000)  # fmt: skip
 
 
