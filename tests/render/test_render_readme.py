@@ -1,4 +1,4 @@
-"""README-render.md stays true: its example output and its claim JSON table match the code."""
+"""docs/render.md stays true: its example output and its claim JSON table match the code."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from nocrx.render.claim import TOP_FIELDS, parse_claim
 from nocrx.render.formats import render_claim
 from nocrx.render.lines import evaluation_from_line
 
-README = Path(__file__).resolve().parents[2] / "README-render.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "render.md"
 
 
 def test_readme_example_output_is_what_render_prints():

@@ -2,7 +2,7 @@
 
 Required columns: an NDC and a drug name. Optional: strength, route, HCPCS, category,
 container. Header names are matched loosely (case, spaces, ``_`` and ``-`` ignored) against
-the aliases below, the names offices' exports use. README-data.md documents the format.
+the aliases below, the names offices' exports use. docs/data.md documents the format.
 
 The release is the file's name without extension (a practice has one formulary per file);
 loading an edited file under the same name needs ``--replace``.

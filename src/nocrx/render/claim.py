@@ -2,7 +2,7 @@
 
 ``parse_claim(data)`` reads a decoded JSON object into a frozen ``Claim`` and names the field of
 any bad value (``InvalidInput``); each line goes through ``nocrx.contract.parse_claim_line``.
-The format is documented in README-render.md ("Claim JSON"). No I/O.
+The format is documented in docs/render.md ("Claim JSON"). No I/O.
 """
 
 from __future__ import annotations
