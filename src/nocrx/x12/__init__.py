@@ -2,6 +2,17 @@
 
     read_837(path) -> ReadLine (one per SV1/SV2 service line) and Issue (envelope problems)
 
+Decisions (see each module for the source):
+- A file with no ISA (it starts at GS) gives one X12_NO_ISA error, then its lines are still
+  read with separators guessed from GS (element after "GS", terminator after GS08), so they are
+  accounted for; a file with neither ISA nor GS gives X12_NOT_X12 and no lines.
+- 837P vs 837I comes from each line's segment (SV1/SV2), then CLM05-2 (B/A), then GS08/ST03;
+  a guide that disagrees with the lines is an X12_KIND_MISMATCH warning.
+- Setting: 837P "professional"; 837I "outpatient-hospital" unless CLM05-1 is an inpatient bill
+  type (11, 18, 21, 41: paid per stay), which gives no setting.
+- Wrong SE/GE/IEA counts and control numbers are warnings, never rejections.
+- ReadLine.line is built on first access (then kept); errors in it surface as ReadLine.error.
+
 Modules: tokenizer (encoding, separators, 1 MiB chunks -> segments), walker (envelopes,
 claims, lines), lines (segments -> nocrx.model.ClaimLine), payers (payer -> profile id),
 records (output dataclasses), reader (entry points). Imports nocrx.model and nocrx.errors
