@@ -13,7 +13,7 @@ import pytest
 from api_helpers import BASE_URL, Client
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from test_problems import assert_problem
+from test_api_problems import assert_problem
 
 from nocrx.api.config import ServiceSettings, hash_key
 from nocrx.errors import InvalidInput

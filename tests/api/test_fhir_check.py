@@ -92,3 +92,17 @@ def test_the_crd_transaction_bundle_has_no_medication_to_bill(loaded_client: Cli
         "OperationOutcome"
     ]
     assert any("no NDC" in i["details"]["text"] for i in outcome["issue"])
+
+
+def test_lines_of_two_patients_are_refused(client: Client) -> None:
+    first = sample("fhir-r4/medicationrequest0318.json")
+    second = sample("fhir-r4/medicationrequest0306.json")
+    second["subject"] = {"reference": "Patient/someone-else"}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": first}, {"resource": second}],
+    }
+    response = client.post("/v1/fhir/check", json=bundle)
+    assert response.status_code == 422
+    assert response.json()["code"] == "FHIR_MULTIPLE_PATIENTS"

@@ -98,6 +98,10 @@ async def fhir_check(request: Request) -> JSONResponse:
         )
     if len(orders) > MAX_FHIR_LINES:
         raise Problem(422, "FHIR_TOO_MANY_LINES", f"At most {MAX_FHIR_LINES} medication lines per request.")
+    patients = {_subject(order) for order in orders}
+    if len(patients) > 1:  # a Claim is for one patient
+        raise Problem(422, "FHIR_MULTIPLE_PATIENTS", "The medication lines name different patients; "
+                      "send one Bundle per patient.")  # fmt: skip
     service = service_of(request)
     evaluated, failed = _evaluate_orders(orders, index, service, request_id_of(request))
     if not evaluated:
@@ -126,6 +130,11 @@ def _evaluate_orders(
         except NocrxError as error:  # one bad line (say a malformed NDC) does not sink the others
             failed.append((mapped.source, error))
     return evaluated, failed
+
+
+def _subject(order: dict[str, Any]) -> str | None:
+    subject = order.get("subject")
+    return subject.get("reference") if isinstance(subject, dict) else None
 
 
 def _failure_issues(failed: list[tuple[str, NocrxError]]) -> list[dict[str, Any]]:
