@@ -66,3 +66,25 @@ def test_a_card_for_many_findings_keeps_a_short_summary() -> None:
     assert card["summary"].startswith("Bill J3490-JW-JZ × 1, NDC 00006-3026-02: 9 problems")
     assert card["indicator"] == "critical"
     assert all(f.code in card["detail"] for f in findings)
+
+
+def test_cors_is_off_unless_origins_are_configured(make_client: object) -> None:
+    preflight = {"Origin": "https://sandbox.cds-hooks.org", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization,content-type"}  # fmt: skip
+    closed = make_client()  # type: ignore[operator]
+    assert (
+        "access-control-allow-origin"
+        not in closed.request("OPTIONS", "/cds-services", headers=preflight).headers
+    )
+    opened = make_client(cors_origins=("https://sandbox.cds-hooks.org",))  # type: ignore[operator]
+    response = opened.request("OPTIONS", "/cds-services/nocrx-order-sign", headers=preflight)
+    assert response.headers["access-control-allow-origin"] == "https://sandbox.cds-hooks.org"
+    other = opened.request(
+        "OPTIONS", "/cds-services", headers={**preflight, "Origin": "https://evil.example"}
+    )
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_cors_origins_come_from_the_environment() -> None:
+    settings = ServiceSettings.from_env({"NOCRX_CORS_ORIGINS": "https://a.example, https://b.example"})
+    assert settings.cors_origins == ("https://a.example", "https://b.example")

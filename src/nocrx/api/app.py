@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,6 +67,11 @@ def create_app(settings: ServiceSettings | None = None, store: Store | None = No
     app.include_router(cds_hooks.router)
     _mount_page(app)
     app.add_middleware(SecurityHeaders)
+    if settings.cors_origins:
+        # CDS Hooks "Cross-Origin Resource Sharing": browser-based clients need it; only the
+        # configured origins, and no cookies (credentials are bearer tokens and keys).
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type", "X-API-Key"])  # fmt: skip
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContext)
     return app

@@ -34,6 +34,7 @@ class ServiceSettings:
     public_url: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     audit_log: Path | None = None
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def api_keys_required(self) -> bool:
@@ -57,6 +58,7 @@ class ServiceSettings:
             public_url=(env.get("NOCRX_PUBLIC_URL") or "").rstrip("/") or None,
             max_body_bytes=_positive_int(env.get("NOCRX_MAX_BODY_BYTES"), DEFAULT_MAX_BODY_BYTES),
             audit_log=Path(audit).expanduser() if audit else None,
+            cors_origins=tuple(_split_keys(env.get("NOCRX_CORS_ORIGINS", ""))),
         )
 
     def with_db(self, db_path: Path) -> ServiceSettings:
