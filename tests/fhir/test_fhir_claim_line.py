@@ -218,3 +218,11 @@ def test_mapping_never_crashes_on_odd_shapes(junk: Any) -> None:
     index = ResourceIndex()
     index.add(order)
     claim_line_from(order, index, today=TODAY, payer_for=lambda c: None)
+
+
+def test_a_coverage_with_an_unknown_payer_is_noted() -> None:
+    coverage = sample("fhir-r4/coverage-example.json")
+    coverage["beneficiary"] = {"reference": "Patient/pat1"}
+    result = mapped(sample("fhir-r4/medicationrequest0318.json"), coverage)
+    assert result.line.payer is None
+    assert any("matches no payer profile" in note for note in result.notes)

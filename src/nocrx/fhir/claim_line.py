@@ -89,6 +89,8 @@ def claim_line_from(
     investigational = _investigational(order, medication, index, patient, encounter)
     if investigational is not None and line.drug is not None:
         line = _with_drug(line, investigational=investigational)
+    if coverage is not None and line.payer is None:
+        notes = [*notes, "the Coverage's payer matches no payer profile; checked with the default profile"]
     performer = _provider(order)
     return MappedLine(line, reference_key(order) or order["resourceType"], tuple(notes), patient,
                       reference_key(coverage), reference_key(encounter), performer)  # fmt: skip
