@@ -278,18 +278,29 @@ def parse_x12_date(text: str) -> date:
 
 
 def _drug(raw: RawLine, claim: RawClaim, linked: tuple[Component, ...]) -> Drug:
-    investigational = Investigational(study_id=claim.study_id) if claim.study_id else None
     lins = raw.lins
     if len(lins) == 1:
         lin = lins[0]
-        quantity = _amount(lin[1], lin[2]) if lin[1] else None
-        return new_drug(
-            lin[0], None, None, None, None, quantity, None, None, None, (), linked, investigational
-        )
+        return _single_drug(lin[0], lin[1], lin[2], linked, claim.study_id)
+    investigational = Investigational(study_id=claim.study_id) if claim.study_id else None
     components = tuple(_component(lin) for lin in lins)
     return new_drug(
         None, None, None, None, None, None, None, None, None, (), components or linked, investigational
     )
+
+
+@lru_cache(maxsize=4096)
+def _single_drug(
+    ndc: str | None,
+    quantity: str | None,
+    unit: str | None,
+    linked: tuple[Component, ...],
+    study_id: str | None,
+) -> Drug:
+    # Drug is immutable and a batch repeats the same NDC and quantity many times: share the object.
+    investigational = Investigational(study_id=study_id) if study_id else None
+    amount = _amount(quantity, unit) if quantity else None
+    return new_drug(ndc, None, None, None, None, amount, None, None, None, (), linked, investigational)
 
 
 def _amount(quantity: str, unit: str | None) -> Amount:
