@@ -180,3 +180,18 @@ def _raise_interrupt(*args):
 
 def _fields(options: ScrubOptions) -> dict:
     return {name: getattr(options, name) for name in ScrubOptions.__slots__}
+
+
+def test_progress_callback_sees_every_unit(tmp_path: Path, options: ScrubOptions):
+    seen: list[tuple[int, int]] = []
+    summary = run_scrub(
+        INPUTS, tmp_path / "r.jsonl", options, on_unit_done=lambda size, lines: seen.append((size, lines))
+    )
+    assert sum(size for size, _ in seen) == sum(p.stat().st_size for p in INPUTS)
+    assert sum(lines for _, lines in seen) == summary.lines_read
+
+
+def test_summary_from_unit_counts_equals_summary_from_rows(tmp_path: Path, options: ScrubOptions):
+    from_counts = run_scrub(INPUTS, tmp_path / "r.jsonl", options)  # .jsonl merges the units' counts
+    from_rows = run_scrub(INPUTS, tmp_path / "r.csv", options)  # .csv counts the rows it writes
+    assert from_counts.to_dict() == from_rows.to_dict()
