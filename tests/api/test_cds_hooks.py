@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import uuid
 from typing import Any
 
 import pytest
@@ -22,6 +25,26 @@ def hook_samples() -> list[str]:
 
 
 HOOK_SAMPLES = hook_samples()
+
+
+def spec_examples() -> list[tuple[str, dict[str, Any]]]:
+    """The R4 and STU3 examples of the hook pages (fenced JSON ``context`` objects), as requests.
+
+    The DSTU2 example is not valid JSON on the page (two objects in one block) and is skipped.
+    """
+    found = []
+    for hook in ("order-sign", "order-select"):
+        text = (SAMPLES / "cds-hooks" / f"{hook}.md").read_text("utf-8")
+        for number, block in enumerate(re.findall(r"```json\n(.*?)```", text, re.DOTALL)):
+            try:
+                body = json.loads(block)
+            except ValueError:
+                continue
+            found.append((f"{hook}.md#{number}", {"hook": hook, "hookInstance": str(uuid.uuid4()), **body}))
+    return found
+
+
+SPEC_EXAMPLES = spec_examples()
 
 
 def call(client: Client, body: dict[str, Any], service: str | None = None) -> list[dict[str, Any]]:
@@ -57,6 +80,16 @@ def test_every_crd_order_sample_is_answered_with_valid_cards(loaded_client: Clie
         selected = set(body["context"]["selections"])
         medication_requests = [d for d in medication_requests if f"MedicationRequest/{d['id']}" in selected]
     assert len(cards) == len(medication_requests)  # one card per drug order, none for the others
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "body"), SPEC_EXAMPLES, ids=[n for n, _ in SPEC_EXAMPLES])
+def test_the_hook_pages_examples_get_one_card_for_the_medication(
+    loaded_client: Client, name: str, body: dict
+) -> None:
+    assert len(SPEC_EXAMPLES) == 4
+    cards = call(loaded_client, body)
+    assert len(cards) == 1  # the MedicationRequest (RxNorm 617993); the NutritionOrder gets none
 
 
 @pytest.mark.slow
