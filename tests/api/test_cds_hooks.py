@@ -102,6 +102,7 @@ def test_rxnorm_only_draft_gets_a_card_asking_for_the_ndc(loaded_client: Client)
     cards = call(loaded_client, sample("davinci-crd-test-kit/order_sign_hook_request.json"))
     assert len(cards) == 1
     assert "NDC_MISSING" in cards[0]["detail"]
+    assert "*Note:* no NDC coding on the medication" in cards[0]["detail"]
 
 
 @pytest.mark.slow

@@ -20,13 +20,15 @@ INDICATORS = {"ok": "info", "warnings": "warning", "review": "warning", "errors"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
 
-def evaluation_card(evaluation: Evaluation, order: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """The card for one decided draft order."""
+def evaluation_card(
+    evaluation: Evaluation, order: dict[str, Any], base_url: str, notes: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The card for one decided draft order (``notes``: what the order did not say)."""
     card: dict[str, Any] = {
         "uuid": str(uuid.uuid4()),
         "summary": _summary(evaluation),
         "indicator": INDICATORS.get(evaluation.status, "warning"),
-        "detail": _detail(evaluation),
+        "detail": _detail(evaluation) + "".join(f"\n\n*Note:* {escape(n)}" for n in notes),
         "source": {"label": "nocrx drug billing check", "url": base_url + "/"},
         "links": [{"label": "Check this drug line in nocrx", "url": base_url + "/", "type": "absolute"}],
     }

@@ -140,4 +140,4 @@ def _card(
         evaluation = service.check(mapped.line, request_id, f"/cds-services/{sid}")
     except NocrxError as error:
         return error_card(error.code, str(error), base)
-    return evaluation_card(evaluation, draft, base)
+    return evaluation_card(evaluation, draft, base, mapped.notes)
