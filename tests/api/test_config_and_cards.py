@@ -88,3 +88,29 @@ def test_cors_is_off_unless_origins_are_configured(make_client: object) -> None:
 def test_cors_origins_come_from_the_environment() -> None:
     settings = ServiceSettings.from_env({"NOCRX_CORS_ORIGINS": "https://a.example, https://b.example"})
     assert settings.cors_origins == ("https://a.example", "https://b.example")
+
+
+PROFILES = [{"id": "medicare", "name": "Medicare Part B (national defaults)"},
+            {"id": "medicare-palmetto", "name": "Medicare Palmetto GBA JJ/JM"},
+            {"id": "commercial", "name": "Commercial plan (generic)"}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("coverage", "expected"),
+    [
+        ({"payor": [{"identifier": {"system": "urn:nocrx:payer", "value": "medicare-palmetto"}}]}, "medicare-palmetto"),
+        ({"payor": [{"display": "Commercial plan (generic)"}]}, "commercial"),
+        ({"payor": [{"display": "commercial"}]}, "commercial"),
+        ({"payor": [{"reference": "Organization/org1234"}],
+          "class": [{"type": {"coding": [{"code": "plan"}]}, "value": "Medicare Part B"}]}, "medicare"),
+        ({"payor": [{"display": "Centers for Medicare & Medicaid Services"}]}, "medicare"),
+        ({"payor": [{"display": "Payer XYZ"}]}, None),
+        ({"payor": "not-a-list-item"}, None),
+        (None, None),
+    ],
+    ids=["profile-identifier", "profile-name", "profile-id", "plan-class", "cms-display", "unknown", "odd", "none"],
+)  # fmt: skip
+def test_coverage_payer_is_matched_to_a_profile(coverage: dict | None, expected: str | None) -> None:
+    from nocrx.api.catalogs import payer_matcher
+
+    assert payer_matcher(PROFILES)(coverage) == expected
