@@ -22,8 +22,8 @@ from nocrx.codes.units import ROUNDING_SOURCE, billing_units, descriptor_dosage,
 from nocrx.data.records import CrosswalkRow, HCPCSCode, Release
 from nocrx.data.store import Store
 from nocrx.decide.descriptors import OPPS_SETTINGS, match_descriptors, search_key
-from nocrx.decide.nature import Nature, infer_nature, route_class
-from nocrx.decide.noc_code import choose_noc_code, is_noc_code
+from nocrx.decide.nature import Nature, has_neoplasm_diagnosis, infer_nature, route_class
+from nocrx.decide.noc_code import choose_noc_code, is_medicare_payer, is_noc_code
 from nocrx.errors import InvalidNDC
 from nocrx.model import ClaimLine, Decision, Finding, Product, TraceStep
 
@@ -38,6 +38,7 @@ JZ_SOURCE = (
 )
 JZ_REQUIRED_FROM = date(2023, 7, 1)
 JG_REQUIRED_FROM = date(2024, 1, 1)
+MAX_CACHED_DECISIONS = 100_000  # per store; a clearinghouse day repeats far fewer distinct drug lines
 MAX_SET_ASIDE_STEPS = 4  # trace lines for descriptor codes set aside; the rest are listed in one line
 DEFAULT_COMPOUNDED_CODE = {"medicare": "J7999", "other": "J3490"}
 
@@ -104,6 +105,22 @@ def decide(line: ClaimLine, store: Store, *, compounded_code: str | None = None)
     ``compounded_code`` is the payer's code for compounded drugs (Medicare J7999, the seed's
     generic guidance J3490); by default Medicare payers get J7999 and others J3490.
     """
+    # Batches repeat the same drug on the same day: the answer depends only on these facts
+    # (and on the store's data, whose load empties the cache).
+    key = (
+        line.date_of_service, is_medicare_payer(line.payer), line.setting, line.hcpcs, line.drug, line.is_340b,
+        has_neoplasm_diagnosis(line.diagnoses), compounded_code,
+    )  # fmt: skip
+    cache: dict[tuple[object, ...], Decision] = store.memoised(("decisions",), dict)
+    decision = cache.get(key)
+    if decision is None:
+        if len(cache) >= MAX_CACHED_DECISIONS:
+            cache.clear()
+        decision = cache[key] = _decide(line, store, compounded_code)
+    return decision
+
+
+def _decide(line: ClaimLine, store: Store, compounded_code: str | None) -> Decision:
     work = _Work(line, store)
     ndc_11 = _read_ndc(work)
     product = store.product(ndc_11) if ndc_11 else None
@@ -400,8 +417,9 @@ def _noc_decision(
     hcpcs_dosage: str | None = None,
 ) -> Decision:
     line = work.line
-    medicare = line.payer is None or line.payer.lower().startswith("medicare")
-    compounded = compounded_code or DEFAULT_COMPOUNDED_CODE["medicare" if medicare else "other"]
+    compounded = (
+        compounded_code or DEFAULT_COMPOUNDED_CODE["medicare" if is_medicare_payer(line.payer) else "other"]
+    )
     approval = _approval_date(work, product)
     choice = choose_noc_code(line, nature, compounded_code=compounded, approval_date=approval)
     work.step("noc_code", choice.code, choice.reason, choice.source)

@@ -121,6 +121,11 @@ def route_class(route: str | None) -> str | None:
     return "other"
 
 
+def has_neoplasm_diagnosis(diagnoses: tuple[str, ...]) -> bool:
+    """True when an ICD-10-CM code is in the neoplasm chapter (C00-D49)."""
+    return any(_NEOPLASM_DX.match(d) for d in diagnoses)
+
+
 def infer_nature(
     line: ClaimLine,
     product: Product | None,
@@ -131,7 +136,7 @@ def infer_nature(
 ) -> Nature:
     """Collect the drug's categories and route class, saying where each came from."""
     drug = line.drug
-    has_neoplasm_dx = any(_NEOPLASM_DX.match(d) for d in line.diagnoses)
+    has_neoplasm_dx = has_neoplasm_diagnosis(line.diagnoses)
     return _infer(
         drug.category if drug else (),
         drug.route if drug else None,

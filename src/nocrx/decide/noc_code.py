@@ -74,7 +74,7 @@ def choose_noc_code(
     for category, code, why in _A_CODES:
         if category in categories:
             return NOCChoice(code, why, "HCPCS Level II descriptors of A4641/A9699/A9698; noc-rules.md 1.5")
-    if line.setting in OPPS_SETTINGS and _is_medicare(line.payer):
+    if line.setting in OPPS_SETTINGS and is_medicare_payer(line.payer):
         choice = _c9399(approval_date)
         if choice:
             return choice
@@ -134,7 +134,8 @@ def _c9399(approval_date: date | None) -> NOCChoice | None:
     return NOCChoice("C9399", reason, source)
 
 
-def _is_medicare(payer: str | None) -> bool:
+def is_medicare_payer(payer: str | None) -> bool:
+    """Medicare national defaults and every Medicare contractor profile (no payer means Medicare)."""
     return payer is None or payer.lower().startswith("medicare")
 
 
