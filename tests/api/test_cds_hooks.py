@@ -168,3 +168,25 @@ def test_feedback_is_accepted(client: Client) -> None:
     feedback = {"feedback": [{"card": "9368d37b-283f-44a0-93ea-547cebab93ed", "outcome": "accepted",
                               "outcomeTimestamp": "2025-11-14T10:00:00Z"}]}  # fmt: skip
     assert client.post("/cds-services/nocrx-order-sign/feedback", json=feedback).json() == {}
+
+
+NDC_REQUESTS = ["0306", "0307", "0310", "0316", "0318", "0319", "0321", "0339"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", NDC_REQUESTS, ids=[f"medicationrequest{n}" for n in NDC_REQUESTS])
+def test_r4_ndc_requests_wrapped_as_drafts_get_the_code_fhir_check_gives(
+    loaded_client: Client, number: str
+) -> None:
+    # Derived request: an official R4 NDC-coded MedicationRequest made a draft inside the
+    # spec's order-sign request (no sample hook request carries an NDC; fhir-samples README).
+    order = sample(f"fhir-r4/medicationrequest{number}.json")
+    order["status"] = "draft"
+    request = sample("davinci-crd-test-kit/order_sign_hook_request.json")
+    request["context"]["draftOrders"] = {"resourceType": "Bundle", "entry": [{"resource": order}]}
+    cards = call(loaded_client, request)
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": order}]}
+    claim = loaded_client.post("/v1/fhir/check", json=bundle).json()["entry"][1]["resource"]
+    code = claim["item"][0]["productOrService"]["coding"][0]["code"]
+    assert len(cards) == 1
+    assert cards[0]["summary"].startswith(f"Bill {code}")
