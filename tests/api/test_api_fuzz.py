@@ -44,3 +44,39 @@ def test_no_body_makes_a_500(fuzz_client: Client, path: str, body: Any) -> None:
         body = {**body, "resourceType": "Bundle"}
     response = fuzz_client.post(path, json=body)
     assert response.status_code < 500, response.text
+
+
+JUNK = [None, 1, "x", [], {}, [{"x": 1}], {"value": "abc", "unit": "mg"}, {"value": -5, "unit": "mg"},
+        {"value": 1e30, "unit": "mg"}, {"value": 3, "unit": "tablet"}, "2025-13-45", {"reference": "#nope"},
+        {"reference": ["Patient/1"]}, {"coding": [{"system": "http://hl7.org/fhir/sid/ndc", "code": ["0006"]}]},
+        {"coding": [{"system": "http://hl7.org/fhir/sid/ndc", "code": "99999-9999-99"}]}]  # fmt: skip
+SEEDS = ["medicationrequest0318", "medicationadministration0301", "medicationrequest0323", "medicationrequest0336",
+         "coverage-example", "encounter-example-f001-heart"]  # fmt: skip
+
+
+def mutate(value: Any, rng: Any) -> Any:
+    """Replace about one field in seven, at every depth, with a wrong-typed or odd value."""
+    if isinstance(value, dict):
+        return {k: rng.choice(JUNK) if rng.random() < 0.15 else mutate(v, rng) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mutate(v, rng) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mutated_official_examples_never_make_a_500(fuzz_client: Client, seed: int) -> None:
+    import random
+
+    from api_helpers import sample
+
+    rng = random.Random(seed)
+    resources = [mutate(sample(f"fhir-r4/{name}.json"), rng) for name in SEEDS]
+    for resource, name in zip(resources, SEEDS, strict=True):
+        resource["resourceType"] = sample(f"fhir-r4/{name}.json")["resourceType"]
+    bundle = {"resourceType": "Bundle", "entry": [{"resource": r} for r in resources]}
+    drafts = {"resourceType": "Bundle", "entry": [{"resource": {**resources[0], "status": "draft"}}]}
+    hook = {"hook": "order-sign", "hookInstance": "h", "context": {"draftOrders": drafts},
+            "prefetch": {"coverage": resources[4], "encounter": resources[5]}}  # fmt: skip
+    for path, body in (("/v1/fhir/check", bundle), ("/cds-services/nocrx-order-sign", hook)):
+        response = fuzz_client.post(path, json=body)
+        assert response.status_code < 500, response.text

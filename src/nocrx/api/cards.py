@@ -108,7 +108,8 @@ def _narrative_suggestion(evaluation: Evaluation, order: dict[str, Any]) -> dict
         return None
     updated = dict(order)
     note = {"text": f"Billing ({evaluation.decision.code}): {evaluation.narrative}"}
-    updated["note"] = [*(order.get("note") or []), note]
+    notes = order.get("note") if isinstance(order.get("note"), list) else []
+    updated["note"] = [*notes, note]
     return {
         "label": clip(f"Add the {evaluation.decision.code} billing narrative to the order note"),
         "uuid": str(uuid.uuid4()),

@@ -93,7 +93,7 @@ class PayerMatcher:
         if coverage is None:
             return None
         texts: list[str] = []
-        for payor in coverage.get("payor") or []:
+        for payor in _items(coverage.get("payor")):
             if not isinstance(payor, dict):
                 continue
             identifier = payor.get("identifier") if isinstance(payor.get("identifier"), dict) else {}
@@ -101,7 +101,7 @@ class PayerMatcher:
                 return str(identifier["value"])
             texts += [str(payor.get("display") or ""), str(identifier.get("value") or "")]
         texts += [str(c.get("value") or "") + " " + str(c.get("name") or "")
-                  for c in coverage.get("class") or [] if isinstance(c, dict)]  # fmt: skip
+                  for c in _items(coverage.get("class")) if isinstance(c, dict)]  # fmt: skip
         return self._match(texts)
 
     def _match(self, texts: list[str]) -> str | None:
@@ -115,6 +115,10 @@ class PayerMatcher:
         if any(re.search(r"\bmedicare\b", t, re.IGNORECASE) for t in texts):
             return next((i for i in ("medicare", "medicare-b") if i in self.ids), None)
         return None
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _norm(text: str) -> str:

@@ -134,7 +134,8 @@ def _evaluate_orders(
 
 def _subject(order: dict[str, Any]) -> str | None:
     subject = order.get("subject")
-    return subject.get("reference") if isinstance(subject, dict) else None
+    reference = subject.get("reference") if isinstance(subject, dict) else None
+    return reference if isinstance(reference, str) else None
 
 
 def _failure_issues(failed: list[tuple[str, NocrxError]]) -> list[dict[str, Any]]:

@@ -72,9 +72,7 @@ def claim_line_from(
     """Map one MedicationAdministration or MedicationRequest (see the module docstring)."""
     medication = _medication(order, index)
     drug, notes = _drug(order, medication)
-    patient = (
-        (order.get("subject") or {}).get("reference") if isinstance(order.get("subject"), dict) else None
-    )
+    patient = _reference_text(order.get("subject"))
     encounter = index.resolve(order.get("context") or order.get("encounter"))
     coverage = _coverage(index, patient)
     line = ClaimLine(
@@ -184,8 +182,9 @@ def _amount(quantity: Any) -> Amount | None:
 
 def _route(concept: Any) -> str | None:
     for coding in codings(concept):
-        if coding.get("code") in SNOMED_ROUTES:
-            return SNOMED_ROUTES[coding["code"]]
+        code = coding.get("code")
+        if isinstance(code, str) and code in SNOMED_ROUTES:
+            return SNOMED_ROUTES[code]
     for coding in codings(concept):
         if isinstance(coding.get("display"), str):
             return _route_words(coding["display"])
@@ -225,12 +224,9 @@ def _date_of_service(order: Resource) -> date | None:
         timing = dosage.get("timing") if isinstance(dosage, dict) else None
         if isinstance(timing, dict):
             events = as_list(timing.get("event"))
-            bounds = (
-                (timing.get("repeat") or {}).get("boundsPeriod")
-                if isinstance(timing.get("repeat"), dict)
-                else None
-            )
-            found = _day(events[0] if events else None) or _day((bounds or {}).get("start"))
+            repeat = timing.get("repeat") if isinstance(timing.get("repeat"), dict) else {}
+            bounds = repeat.get("boundsPeriod") if isinstance(repeat.get("boundsPeriod"), dict) else {}
+            found = _day(events[0] if events else None) or _day(bounds.get("start"))
             if found:
                 return found
     return _day(order.get("authoredOn"))
@@ -266,7 +262,7 @@ def _diagnoses(order: Resource, index: ResourceIndex, patient: str | None) -> tu
 
 def _belongs_to(resource: Resource, patient: str | None) -> bool:
     subject = resource.get("subject") or resource.get("beneficiary") or resource.get("patient")
-    ref = subject.get("reference") if isinstance(subject, dict) else None
+    ref = _reference_text(subject)
     return patient is None or ref is None or _same_reference(ref, patient)
 
 
@@ -301,15 +297,15 @@ def _investigational(
             if isinstance(extension, dict) and str(extension.get("url", "")).endswith("researchStudy"):
                 study = index.resolve(extension.get("valueReference"), resource) or {"id": None}
     for subject in index.of_type("ResearchSubject"):
-        if study is None and _same_reference(
-            str((subject.get("individual") or {}).get("reference")), str(patient)
-        ):
+        individual = _reference_text(subject.get("individual"))
+        if study is None and individual is not None and _same_reference(individual, str(patient)):
             study = index.resolve(subject.get("study")) or {"id": None}
     if study is None:
         return None
     identifiers = [i.get("value") for i in as_list(study.get("identifier")) if isinstance(i, dict)]
-    klass = (encounter or {}).get("class") or {}
-    emergency = order.get("priority") in EMERGENCY_PRIORITIES or klass.get("code") == "EMER"
+    klass = (encounter or {}).get("class")
+    is_emergency_visit = isinstance(klass, dict) and klass.get("code") == "EMER"
+    emergency = order.get("priority") in EMERGENCY_PRIORITIES or is_emergency_visit
     return Investigational(study_id=next((str(v) for v in identifiers if v), None), emergency=emergency)
 
 
@@ -325,6 +321,12 @@ def _provider(order: Resource) -> dict[str, Any] | None:
             if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
                 return {"reference": ref["reference"]}
     return None
+
+
+def _reference_text(reference: Any) -> str | None:
+    """The literal reference of a Reference, when it is one (text), else None."""
+    value = reference.get("reference") if isinstance(reference, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _is_ndc(system: str) -> bool:

@@ -79,7 +79,7 @@ class ResourceIndex:
 
 
 def contained(container: Resource | None, local_id: str) -> Resource | None:
-    for item in (container or {}).get("contained") or []:
+    for item in as_list((container or {}).get("contained")):
         if isinstance(item, dict) and item.get("id") == local_id:
             return item
     return None
