@@ -51,9 +51,10 @@ CASES = [
                  "where-to-enter-ndc", id="no-ndc"),
     pytest.param(line(drug_changes={"ndc": "74-1044"}), decision(ndc_11=None), "NDC_INVALID_FORMAT", "error",
                  "m119", id="ndc-two-segments"),
-    pytest.param(line(drug_changes={"name": None}), None, "DRUG_NAME_MISSING", "error", "where-to-enter-ndc",
-                 id="no-name"),
-    pytest.param(line(drug_changes={"dose": None}), None, "DOSE_MISSING", "error", "fcso.com", id="no-dose"),
+    pytest.param(line(drug_changes={"name": None}, narrative="190 mg NDC 00074104401"), None, "DRUG_NAME_MISSING",
+                 "error", "where-to-enter-ndc", id="no-name"),
+    pytest.param(line(drug_changes={"dose": None}, narrative="Emrelis NDC 00074104401"), None, "DOSE_MISSING",
+                 "error", "fcso.com", id="no-dose"),
     pytest.param(line(payer="medicare-wps", drug_changes={"strength": None}), None, "STRENGTH_MISSING", "warning",
                  "wpsmedicare", id="wps-no-strength"),
     pytest.param(line(payer="medicare-wps", drug_changes={"route": None}), None, "ROUTE_MISSING", "error",
@@ -174,6 +175,19 @@ def test_finding_fires(the_line, the_decision, code, severity, source):
     matching = [f for f in found if f.severity == severity and source.lower() in f.source.lower()]
     assert matching, found
     assert all(f.message and f.fix for f in matching)
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        pytest.param({"name": None}, "DRUG_NAME_MISSING", id="name written in the narrative"),
+        pytest.param({"dose": None}, "DOSE_MISSING", id="dose written in the narrative"),
+    ],
+)
+def test_an_element_written_in_the_narrative_is_not_missing(changes, code):
+    # An 837 identifies a NOC drug in SV101-7 words; "Emrelis 190 mg NDC ..." names it and its dose.
+    evaluation = run(line(drug_changes=changes, narrative="Emrelis 190 mg NDC 00074104401"), None)
+    assert code not in codes(evaluation)
 
 
 def test_every_catalog_code_has_a_case():

@@ -179,6 +179,23 @@ def mentions_route(text: str, route: str | None) -> bool:
     return any(w in synonyms for w in words)
 
 
+_NOT_A_NAME = frozenset(
+    "ndc mg mcg ml gm units unit iu each vial vials dose total given wasted discarded per and of the via "
+    "single multi tab cap inj injection".split()
+)
+
+
+@lru_cache(maxsize=16384)
+def names_a_drug(text: str) -> bool:
+    """True when a narrative holds a word that can be a drug's name (not a unit, route or NDC label).
+
+    >>> names_a_drug("Emrelis 190 mg IV NDC 00074104401"), names_a_drug("190 mg IV")
+    (True, False)
+    """
+    words = re.findall(r"[a-z][a-z\-]{2,}", text.lower())
+    return any(w not in _NOT_A_NAME and w not in ROUTES for w in words)
+
+
 @lru_cache(maxsize=16384)
 def mentions_strength(text: str, strength: str | None) -> bool:
     if strength is None:

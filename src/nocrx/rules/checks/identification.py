@@ -11,6 +11,7 @@ from nocrx.codes.ndc import parse_ndc
 from nocrx.errors import InvalidNDC
 from nocrx.model import NDC_UNIT_CODES, ClaimLine, Decision, Finding, Product
 from nocrx.payers import PayerProfile
+from nocrx.rules import narrative
 from nocrx.rules.context import CheckContext, finding
 
 
@@ -85,23 +86,28 @@ def check_drug_details(
     if not context.is_noc:
         return
     drug = line.drug
-    name = drug.name if drug else None
-    if not name and not (decision.product and decision.product.proprietary_name) and not context.is_compound:
+    # On an 837 the drug is identified in words (SV101-7 / NTE / item 19): an element the biller
+    # wrote in the narrative is given, even where no structured field holds it.
+    written = line.narrative or ""
+    name = (drug.name if drug else None) or (decision.product.proprietary_name if decision.product else None)
+    if not name and not context.is_compound and not narrative.names_a_drug(written):
         yield finding("DRUG_NAME_MISSING", "drug.name", "The NOC line does not name the drug.",
                       "Give the drug's name (brand or generic) as on the label.", profile)  # fmt: skip
-    if drug is None or drug.dose is None:
+    if (drug is None or drug.dose is None) and not narrative.amounts(written):
         yield finding(
             "DOSE_MISSING", "drug.dose",
             "The dose actually given is missing; the payer prices a NOC drug from the dose administered "
             "(name and strength alone are insufficient).",
             'Give the total dose administered, e.g. {"value": 190, "unit": "mg"}.', profile,
         )  # fmt: skip
-    if profile.identification_strength_required and not (drug and drug.strength) and not context.is_compound:
+    has_strength = (drug and drug.strength) or narrative.mentions_strength(written, None)
+    if profile.identification_strength_required and not has_strength and not context.is_compound:
         yield finding("STRENGTH_MISSING", "drug.strength",
                       f"{profile.name} wants the strength of the product (e.g. 100 mg/vial).",
                       "Give the strength printed on the label.", profile,
                       source=profile.source("identification.strength_required"))  # fmt: skip
-    if profile.identification_route_required and not (drug and drug.route):
+    has_route = (drug and drug.route) or narrative.mentions_route(written, None)
+    if profile.identification_route_required and not has_route:
         yield finding("ROUTE_MISSING", "drug.route",
                       f"{profile.name} requires the route (method of administration).",
                       "Give the route, e.g. IV, IM, SC, intrathecal.", profile,
