@@ -74,3 +74,13 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     done = run(["check", str(tmp_path / "nope.json")], tmp_path / "s.sqlite3")
     assert done.returncode == 2
     assert "no such file" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["code", "--bogus"], ["check", "a.json", "extra"]], ids=["unknown option", "extra argument"]
+)
+def test_a_usage_error_exits_two_without_a_traceback(args: list[str], tmp_path: Path) -> None:
+    done = run(args, tmp_path / "s.sqlite3")
+    assert done.returncode == 2
+    assert "Usage:" in done.stderr
+    assert "Traceback" not in done.stderr

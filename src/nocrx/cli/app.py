@@ -37,6 +37,24 @@ def _register() -> None:
         importlib.import_module(f"nocrx.cli.{name}")
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The click exception classes typer raises for bad arguments (typer >= 0.26 vendors click)."""
+    classes: list[type[Exception]] = []
+    try:
+        from typer._click.exceptions import ClickException as VendoredClickException
+
+        classes.append(VendoredClickException)
+    except ImportError:
+        pass
+    try:
+        from click import ClickException
+
+        classes.append(ClickException)
+    except ImportError:
+        pass
+    return tuple(classes)
+
+
 def main() -> None:
     """Run the CLI; a NocrxError becomes `Error [CODE]: message` on stderr and exit status 2."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -53,11 +71,7 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as error:  # click usage errors arrive here in non-standalone mode
-        from click import ClickException
-
-        if isinstance(error, ClickException):
-            error.show()
-            sys.exit(2)
-        raise
+    except _usage_errors() as error:  # usage errors arrive here in non-standalone mode
+        error.show()
+        sys.exit(2)
     sys.exit(status if isinstance(status, int) else 0)
