@@ -16,32 +16,11 @@ from nocrx.decide.nature import Nature
 from nocrx.model import ClaimLine
 
 C9399_FIRST_APPROVAL = date(2004, 1, 1)
+# The CMS NOC code list (HCPCS 2019 NOC codes) and the MAC lists of unlisted drug codes
+# (noc-rules.md 1.1), with Q9977, the compounded-drug code J7999 replaced on 2016-01-01.
 NOC_CODES = frozenset(
-    [
-        "J3490",
-        "J3590",
-        "J3591",
-        "J9999",
-        "C9399",
-        "J7999",
-        "J8499",
-        "J8999",
-        "J7599",
-        "J7699",
-        "J7799",
-        "J7199",
-        "A9699",
-        "A4641",
-        "A9698",
-        "J1599",
-        "J3535",
-        "J8498",
-        "J8597",
-        "Q0181",
-        "J7599",
-        "90399",
-        "90749",
-    ]
+    "J3490 J3590 J3591 J9999 C9399 J7999 J8499 J8999 J7599 J7699 J7799 J7199 A9699 A4641 A9698 J1599 "
+    "J3535 J8498 J8597 Q0181 Q9977 90399 90749".split()
 )
 
 

@@ -18,20 +18,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from nocrx.codes.ndc import parse_ndc
+from nocrx.decide.noc_code import NOC_CODES  # NOC codes carry the narrative in SV101-7 (noc-rules 1.1)
 from nocrx.errors import InvalidInput
 from nocrx.model import NDC_UNIT_CODES, Amount, Attachment, ClaimLine, Component, Decision, Evaluation
 
 # SV101-7 / SV202-7 and NTE02 each hold 80 characters (837P/837I TR3; WPS and Noridian, noc-rules 1.2).
 TEXT_LIMIT = 80
 
-# HCPCS codes that are "not otherwise classified": the narrative goes in SV101-7 (noc-rules 1.1).
-NOC_CODES = frozenset(
-    {
-        "90399", "90749", "A4641", "A9698", "A9699", "C9399", "J1599", "J3490", "J3535", "J3590",
-        "J7199", "J7599", "J7699", "J7799", "J7999", "J8498", "J8499", "J8597", "J8999", "J9999",
-        "Q0181",
-    }
-)  # fmt: skip
 
 # Units as people write them -> the 837 CTP05-1 / NUCC 24A unit qualifier (F2 international unit,
 # GR gram, ME milligram, ML millilitre, UN unit). MG becomes ME, never "MG" (noc-rules 1.6).

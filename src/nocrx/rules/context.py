@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from nocrx.codes.ndc import parse_ndc
+from nocrx.decide.noc_code import NOC_CODES
 from nocrx.errors import InvalidNDC
 from nocrx.model import ClaimLine, Decision, Finding, PriceEstimate, Severity
 from nocrx.payers import PayerProfile
@@ -21,34 +22,7 @@ from nocrx.rules.pricing import estimate_price
 if TYPE_CHECKING:
     from nocrx.data.store import Store
 
-# CMS NOC code list (HCPCS 2019 NOC codes) and the MAC lists of unlisted drug codes (noc-rules.md 1.1).
-NOC_DRUG_CODES = frozenset(
-    [
-        "J3490",
-        "J3590",
-        "J3591",
-        "J9999",
-        "C9399",
-        "J7999",
-        "J8499",
-        "J8999",
-        "J7599",
-        "J7699",
-        "J7799",
-        "J7199",
-        "A9699",
-        "A4641",
-        "A9698",
-        "J1599",
-        "J3535",
-        "J8498",
-        "J8597",
-        "Q0181",
-        "Q9977",
-        "90399",
-        "90749",
-    ]
-)
+NOC_DRUG_CODES = NOC_CODES  # one list, kept with the NOC choice in nocrx.decide.noc_code
 COMPOUND_CATEGORY = "compounded"
 
 
