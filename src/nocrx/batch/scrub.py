@@ -195,7 +195,12 @@ def dask_scrub_unit(unit: WorkUnit, db_path: str, payer_map_path: str | None) ->
 
 
 def _dask_results(units: list[WorkUnit], options: ScrubOptions) -> Iterator[UnitResult]:
-    from distributed import Client, LocalCluster, as_completed
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InvalidInput(
+            "--engine dask needs Dask: pip install 'nocrx[dask]' (dask[distributed]).", field="engine"
+        ) from None
 
     cluster = None
     if options.scheduler:
