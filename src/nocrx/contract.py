@@ -71,8 +71,8 @@ def parse_claim_line(data: Any) -> ClaimLine:
     >>> parse_claim_line({"date_of_service": "2025-11-14", "hcpcs": "j3490"}).hcpcs
     'J3490'
     """
-    obj = _object(data, "line")
-    _no_unknown_keys(obj, TOP_LEVEL_FIELDS, "")
+    obj = json_object(data, "line")
+    reject_unknown_fields(obj, TOP_LEVEL_FIELDS, "")
     setting = _optional_choice(obj, "setting", SETTINGS)
     return ClaimLine(
         date_of_service=_date(obj.get("date_of_service"), "date_of_service", required=True),  # type: ignore[arg-type]
@@ -104,8 +104,8 @@ def parse_claim_line(data: Any) -> ClaimLine:
 def _drug(value: Any) -> Drug | None:
     if value is None:
         return None
-    obj = _object(value, "drug")
-    _no_unknown_keys(obj, DRUG_FIELDS, "drug.")
+    obj = json_object(value, "drug")
+    reject_unknown_fields(obj, DRUG_FIELDS, "drug.")
     categories = tuple(_text_list(obj.get("category"), "drug.category"))
     for category in categories:
         if category not in CATEGORIES:
@@ -135,8 +135,8 @@ def _drug(value: Any) -> Drug | None:
 
 
 def _component(value: Any, path: str) -> Component:
-    obj = _object(value, path)
-    _no_unknown_keys(obj, {"ndc", "name", "quantity"}, path + ".")
+    obj = json_object(value, path)
+    reject_unknown_fields(obj, {"ndc", "name", "quantity"}, path + ".")
     return Component(
         ndc=_optional_text(obj, "ndc", path + "."),
         name=_optional_text(obj, "name", path + "."),
@@ -145,8 +145,8 @@ def _component(value: Any, path: str) -> Component:
 
 
 def _investigational(value: Any) -> Investigational:
-    obj = _object(value, "drug.investigational")
-    _no_unknown_keys(obj, {"study_id", "emergency"}, "drug.investigational.")
+    obj = json_object(value, "drug.investigational")
+    reject_unknown_fields(obj, {"study_id", "emergency"}, "drug.investigational.")
     return Investigational(
         study_id=_optional_text(obj, "study_id", "drug.investigational."),
         emergency=_bool(obj.get("emergency"), "drug.investigational.emergency"),
@@ -154,8 +154,8 @@ def _investigational(value: Any) -> Investigational:
 
 
 def _administration(value: Any, path: str) -> Administration:
-    obj = _object(value, path)
-    _no_unknown_keys(obj, {"cpt", "units"}, path + ".")
+    obj = json_object(value, path)
+    reject_unknown_fields(obj, {"cpt", "units"}, path + ".")
     cpt = _code(obj.get("cpt"), path + ".cpt")
     if cpt is None:
         raise InvalidInput(f"{path}.cpt is required (the administration CPT code, e.g. 96413).", field=path)
@@ -166,8 +166,8 @@ def _administration(value: Any, path: str) -> Administration:
 def _attachment(value: Any) -> Attachment | None:
     if value is None:
         return None
-    obj = _object(value, "attachment")
-    _no_unknown_keys(obj, {"report_type", "transmission", "control_number"}, "attachment.")
+    obj = json_object(value, "attachment")
+    reject_unknown_fields(obj, {"report_type", "transmission", "control_number"}, "attachment.")
     return Attachment(
         report_type=(_optional_text(obj, "report_type", "attachment.") or "OZ").upper(),
         transmission=(_optional_text(obj, "transmission", "attachment.") or "EL").upper(),
@@ -176,7 +176,7 @@ def _attachment(value: Any) -> Attachment | None:
 
 
 def _value_code(value: Any, path: str) -> tuple[str, str]:
-    obj = _object(value, path)
+    obj = json_object(value, path)
     code, amount = obj.get("code"), obj.get("amount")
     if not isinstance(code, str) or not code.strip():
         raise InvalidInput(f'{path}.code must be a value code such as "D4".', field=path)
@@ -186,8 +186,8 @@ def _value_code(value: Any, path: str) -> tuple[str, str]:
 def _amount(value: Any, path: str) -> Amount | None:
     if value is None:
         return None
-    obj = _object(value, path)
-    _no_unknown_keys(obj, {"value", "unit"}, path + ".")
+    obj = json_object(value, path)
+    reject_unknown_fields(obj, {"value", "unit"}, path + ".")
     number = _number(obj.get("value"), path + ".value")
     unit = obj.get("unit")
     if number is None:
@@ -279,13 +279,15 @@ def _list(value: Any, path: str) -> list[Any]:
     return value
 
 
-def _object(value: Any, path: str) -> dict[str, Any]:
+def json_object(value: Any, path: str) -> dict[str, Any]:
+    """The value as a JSON object, or InvalidInput naming ``path`` (shared with the claim JSON reader)."""
     if not isinstance(value, dict):
         raise InvalidInput(f"{path} must be a JSON object.", field=path)
     return value
 
 
-def _no_unknown_keys(obj: dict[str, Any], known: set[str], prefix: str) -> None:
+def reject_unknown_fields(obj: dict[str, Any], known: set[str], prefix: str) -> None:
+    """Refuse a misspelled field by name: a silently ignored "nda" would drop the NDC."""
     unknown = sorted(set(obj) - known)
     if unknown:
         raise InvalidInput(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from nocrx.contract import parse_claim_line
+from nocrx.contract import json_object, parse_claim_line, reject_unknown_fields
 from nocrx.errors import InvalidInput
 from nocrx.model import ClaimLine
 from nocrx.render.x12_syntax import Separators
@@ -103,10 +103,10 @@ class Claim:
 
 def parse_claim(data: Any) -> Claim:
     """Read a claim JSON object; raise InvalidInput naming the bad field."""
-    obj = _object(data, "claim file")
-    _known(obj, TOP_FIELDS, "")
-    claim_obj = _object(obj.get("claim"), "claim")
-    _known(
+    obj = json_object(data, "claim file")
+    reject_unknown_fields(obj, TOP_FIELDS, "")
+    claim_obj = json_object(obj.get("claim"), "claim")
+    reject_unknown_fields(
         claim_obj,
         {"id", "place_of_service", "frequency", "facility_type", "admission_type", "admission_source",
          "patient_status", "statement_from", "statement_to", "diagnoses", "lines"},
@@ -166,8 +166,8 @@ def _line_diagnoses(lines: tuple[ClaimLine, ...]) -> tuple[str, ...]:
 def _envelope(value: Any) -> Envelope:
     if value is None:
         return Envelope()
-    obj = _object(value, "interchange")
-    _known(obj, {f for f in Envelope.__dataclass_fields__}, "interchange.")
+    obj = json_object(value, "interchange")
+    reject_unknown_fields(obj, {f for f in Envelope.__dataclass_fields__}, "interchange.")
     usage = (_text(obj, "usage", "interchange.") or "T").upper()
     if usage not in ("T", "P"):
         raise InvalidInput(
@@ -207,8 +207,8 @@ def _control(value: Any, field: str) -> int:
 def _separators(value: Any) -> Separators:
     if value is None:
         return Separators()
-    obj = _object(value, "separators")
-    _known(obj, {"element", "component", "repetition", "segment", "line_break"}, "separators.")
+    obj = json_object(value, "separators")
+    reject_unknown_fields(obj, {"element", "component", "repetition", "segment", "line_break"}, "separators.")
     defaults = Separators()
     return Separators(
         element=str(obj.get("element", defaults.element)),
@@ -223,8 +223,8 @@ _PARTY_FIELDS = {"name", "id", "npi", "address", "tax_id", "taxonomy", "contact_
 
 
 def _party(value: Any, path: str) -> Party:
-    obj = _object(value, path)
-    _known(obj, _PARTY_FIELDS, path + ".")
+    obj = json_object(value, path)
+    reject_unknown_fields(obj, _PARTY_FIELDS, path + ".")
     return Party(
         name=_required(obj, "name", path + "."),
         id=_required(obj, "npi" if "npi" in obj else "id", path + "."),
@@ -258,10 +258,10 @@ def _billing_provider(value: Any) -> Party:
 
 
 def _subscriber(value: Any) -> Subscriber:
-    obj = _object(value, "subscriber")
+    obj = json_object(value, "subscriber")
     fields = {"member_id", "last_name", "first_name", "birth_date", "sex", "address", "group_number",
               "claim_filing_indicator"}  # fmt: skip
-    _known(obj, fields, "subscriber.")
+    reject_unknown_fields(obj, fields, "subscriber.")
     sex = (_text(obj, "sex", "subscriber.") or "U").upper()
     if sex not in ("F", "M", "U"):
         raise InvalidInput('subscriber.sex must be "F", "M" or "U".', field="subscriber.sex")
@@ -280,8 +280,8 @@ def _subscriber(value: Any) -> Subscriber:
 def _address(value: Any, path: str) -> Address | None:
     if value is None:
         return None
-    obj = _object(value, path)
-    _known(obj, {"line1", "line2", "city", "state", "zip"}, path + ".")
+    obj = json_object(value, path)
+    reject_unknown_fields(obj, {"line1", "line2", "city", "state", "zip"}, path + ".")
     return Address(
         line1=_required(obj, "line1", path + "."),
         city=_required(obj, "city", path + "."),
@@ -323,18 +323,3 @@ def _text_list(value: Any, field: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise InvalidInput(f"{field} must be a list of codes.", field=field)
     return [v.strip().upper() for v in value]
-
-
-def _object(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InvalidInput(f"{path} must be a JSON object.", field=path)
-    return value
-
-
-def _known(obj: dict[str, Any], known: set[str], prefix: str) -> None:
-    unknown = sorted(set(obj) - known)
-    if unknown:
-        raise InvalidInput(
-            f"unknown field {prefix}{unknown[0]}; known fields: {', '.join(sorted(known))}.",
-            field=prefix + unknown[0],
-        )
