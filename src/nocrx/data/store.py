@@ -164,10 +164,6 @@ class Store:
         covering = [r for r in self.releases(kind) if r.covers(day)]
         return covering[-1] if covering else None
 
-    def latest_release(self, kind: str) -> Release | None:
-        releases = self.releases(kind)
-        return releases[-1] if releases else None
-
     def _release_row(self, kind: str, release: str) -> Release | None:
         row = self._db.execute(
             "SELECT * FROM data_sources WHERE kind = ? AND release = ?", (kind, release)
@@ -365,23 +361,6 @@ class Store:
             return row[0] or "", row[1] or "", None if row[2] is None else _decimal(row[2])
 
         return self._memoised(("opps", release.id, hcpcs), query)
-
-    def row_counts(self) -> dict[str, int]:
-        """Rows per table, for status output and tests."""
-        return {
-            kind: self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed table names
-            for kind, table in KIND_TABLE.items()
-        }
-
-    def table_rows(self, kind: str, release: Release, limit: int = 10) -> list[dict[str, Any]]:
-        """A few rows of one release (for `nocrx data show` and tests)."""
-        if kind not in KINDS:
-            raise DataFileError(f'Unknown data kind "{kind}".')
-        rows = self._db.execute(
-            f"SELECT * FROM {KIND_TABLE[kind]} WHERE source_id = ? LIMIT ?",  # noqa: S608 - kind checked against KINDS
-            (release.id, limit),
-        ).fetchall()
-        return [dict(r) for r in rows]
 
     def _index(
         self, name: str, build: Callable[[], dict[Any, Any]], *, after: int = BULK_AFTER
