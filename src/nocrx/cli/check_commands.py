@@ -19,7 +19,9 @@ from nocrx.model import Evaluation
 
 @app.command()
 def check(
-    file: str = typer.Argument(..., help="A JSON line (object), a JSON list of lines, or JSON Lines; - reads stdin."),
+    file: str = typer.Argument(
+        ..., help="A JSON line (object), a JSON list of lines, or JSON Lines; - reads stdin."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the output contract as JSON."),
     db: Path | None = DB_OPTION,
 ) -> None:
@@ -37,12 +39,18 @@ def check(
 
 @app.command()
 def code(
-    ndc: str | None = typer.Option(None, "--ndc", help="NDC in any form: 0006-3026-02, 00006302602, N400006302602."),
+    ndc: str | None = typer.Option(
+        None, "--ndc", help="NDC in any form: 0006-3026-02, 00006302602, N400006302602."
+    ),
     date_of_service: str = typer.Option(..., "--date", help="Date of service, YYYY-MM-DD."),
     dose: str | None = typer.Option(None, "--dose", help="Dose given, e.g. 200mg, 1.5 mL, 40 units."),
-    name: str | None = typer.Option(None, "--name", help='Drug name, e.g. "Emrelis (telisotuzumab vedotin-tllv)".'),
+    name: str | None = typer.Option(
+        None, "--name", help='Drug name, e.g. "Emrelis (telisotuzumab vedotin-tllv)".'
+    ),
     route: str | None = typer.Option(None, "--route", help="Route, e.g. intravenous, oral."),
-    setting: str = typer.Option("professional", "--setting", help="professional, outpatient-hospital, asc or dme."),
+    setting: str = typer.Option(
+        "professional", "--setting", help="professional, outpatient-hospital, asc or dme."
+    ),
     payer: str = typer.Option("medicare", "--payer", help="Payer profile id (see nocrx payers list)."),
     hcpcs: str | None = typer.Option(None, "--hcpcs", help="The code on the line now, if any (e.g. J3490)."),
     as_json: bool = typer.Option(False, "--json", help="Print the output contract as JSON."),
@@ -67,7 +75,9 @@ def code(
     )
     with open_store(db) as store:
         evaluation = _checker(store).code_only(line)
-    typer.echo(json.dumps(evaluation_to_dict(evaluation), indent=2) if as_json else format_verdict(evaluation))
+    typer.echo(
+        json.dumps(evaluation_to_dict(evaluation), indent=2) if as_json else format_verdict(evaluation)
+    )
     raise typer.Exit(1 if _has_errors(evaluation) else 0)
 
 
@@ -120,5 +130,7 @@ def _parse_dose(text: str) -> dict[str, str]:
 
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*([A-Za-zµ]+)\s*", text)
     if not match:
-        raise InvalidInput(f'--dose: "{text}" is not a dose; write it like 200mg or 1.5mL.', field="drug.dose")
+        raise InvalidInput(
+            f'--dose: "{text}" is not a dose; write it like 200mg or 1.5mL.', field="drug.dose"
+        )
     return {"value": match.group(1), "unit": match.group(2)}

@@ -18,7 +18,9 @@ def format_verdict(evaluation: Evaluation, *, extras: list[tuple[str, str]] | No
         head += f"  <- the line has {line.hcpcs}"
     rows = [head, f"  date of service  {line.date_of_service.isoformat()}   payer {evaluation.payer_id}"]
     if decision.units is not None:
-        dosage = f" (per {decision.hcpcs_dosage})" if decision.hcpcs_dosage and decision.kind == "specific" else ""
+        dosage = (
+            f" (per {decision.hcpcs_dosage})" if decision.hcpcs_dosage and decision.kind == "specific" else ""
+        )
         rows.append(f"  units            {format_number(decision.units)}{dosage}")
     if decision.waste_units:
         rows.append(f"  waste (JW line)  {format_number(decision.waste_units)}")
@@ -28,7 +30,9 @@ def format_verdict(evaluation: Evaluation, *, extras: list[tuple[str, str]] | No
         rows.append(f"  NDC (11-digit)   {decision.ndc_11}")
     if decision.product and decision.product.proprietary_name:
         product = decision.product
-        rows.append(f"  product          {product.proprietary_name} ({product.nonproprietary_name or '?'}), {product.route or '?'}")
+        rows.append(
+            f"  product          {product.proprietary_name} ({product.nonproprietary_name or '?'}), {product.route or '?'}"
+        )
     if decision.candidates and decision.kind == "noc":
         rows.append(f"  probable codes   {', '.join(decision.candidates)} (compare before billing NOC)")
     if evaluation.narrative:
@@ -36,7 +40,9 @@ def format_verdict(evaluation: Evaluation, *, extras: list[tuple[str, str]] | No
     if evaluation.narrative_overflow:
         rows.append(f'  overflow (NTE)   "{evaluation.narrative_overflow}"')
     if evaluation.price:
-        rows.append(f"  price estimate   ${format_number(evaluation.price.amount)} ({evaluation.price.basis})")
+        rows.append(
+            f"  price estimate   ${format_number(evaluation.price.amount)} ({evaluation.price.basis})"
+        )
     for label, text in extras or []:
         rows.append(f"  {label:<16} {text}")
     rows.extend(_findings(evaluation))
