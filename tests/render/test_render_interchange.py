@@ -319,7 +319,7 @@ def test_random_claims_pass_pyx12(specs, kind):
 
 @pytest.mark.parametrize(
     ("broken", "replacement"),
-    [("CTP****35*ML", "CTP****35*MG"), ("*UN*1*", "*XX*1*"), ("LX*1~", "LX*~"), ("SE*", "SE*9")],
+    [("CTP****2*UN", "CTP****2*MG"), ("*UN*1*", "*XX*1*"), ("LX*1~", "LX*~"), ("SE*", "SE*9")],
     ids=["ctp-unit-mg", "bad-unit-code", "empty-lx", "wrong-se-count"],
 )
 def test_validator_still_finds_errors(broken, replacement):
