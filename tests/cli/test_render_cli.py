@@ -25,7 +25,7 @@ def test_render_837p_to_stdout_without_a_store(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ISA*00*")
     assert (
-        "SV1*HC:J9999:JZ::::Zolbetuximab-clzb 700 mg IV NDC 00469342510 single-dose vials, no waste"
+        "SV1*HC:J9999:JZ::::Emrelis 200 mg IV NDC 00074105501 two 100 mg single-dose vials, no waste"
         in done.stdout
     )
 
