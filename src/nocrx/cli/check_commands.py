@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,6 +16,10 @@ from nocrx.cli.verdict import format_verdict
 from nocrx.contract import evaluation_to_dict, parse_claim_line
 from nocrx.errors import InvalidInput
 from nocrx.model import Evaluation
+
+if TYPE_CHECKING:
+    from nocrx.checker import Checker
+    from nocrx.data.store import Store
 
 
 @app.command()
@@ -28,7 +33,8 @@ def check(
     """Decide and check drug lines; exit 0 when no line has an error finding, 1 when one has."""
     lines = [parse_claim_line(item) for item in _read_lines(file)]
     with open_store(db) as store:
-        evaluations = [_checker(store).check(line) for line in lines]
+        checker = _checker(store)
+        evaluations = [checker.check(line) for line in lines]
     if as_json:
         payload: Any = [evaluation_to_dict(e) for e in evaluations]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
@@ -89,7 +95,8 @@ def _verdict_with_claim_output(evaluation: Evaluation) -> str:
     return f"{format_verdict(evaluation)}\n  claim output (as decided):\n{preview}"
 
 
-def _checker(store: Any) -> Any:
+def _checker(store: Store) -> Checker:
+    # Imported here: the rules and payer profiles load only for the commands that use them.
     from nocrx.checker import Checker
 
     return Checker(store)
@@ -126,8 +133,6 @@ def _read_lines(file: str) -> list[Any]:
 
 def _parse_dose(text: str) -> dict[str, str]:
     """Split "190mg" or "1.5 mL" into the contract's {"value", "unit"}."""
-    import re
-
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*([A-Za-zµ]+)\s*", text)
     if not match:
         raise InvalidInput(

@@ -48,10 +48,8 @@ class DownloadResult:
 
 def http_fetch(url: str, out: Sink) -> None:
     """GET ``url`` into ``out``, streaming; any HTTP or network failure is a DataFileError."""
-    try:
-        import httpx  # only downloads need it
-    except ImportError as error:  # pragma: no cover - httpx ships with the dev extra
-        raise DataFileError("Downloading needs the httpx package.", hint="pip install httpx") from error
+    import httpx  # a core dependency, imported here so other commands start without it
+
     try:
         with httpx.stream("GET", url, follow_redirects=True, timeout=TIMEOUT_SECONDS) as response:
             if response.status_code != 200:
