@@ -3,18 +3,32 @@
 ``Checker(store).check(line)`` returns an Evaluation (code, units, modifiers, findings,
 status, narrative, price) for the line's payer (``medicare`` when it names none);
 ``decide`` alone answers only "which code, how many units".
+
+An Evaluation is a pure function of the line (less its ``line_id``, which no check reads), the
+store's data and the payer registry, and batches repeat the same drug line (same drug, dose,
+diagnoses, charge) many times: ``check`` keeps the evaluations it made, keyed on the line
+without its identifier, and hands a cached one back with the caller's own line. The cache is
+bounded, dropped when the store loads data (``Store.memoised`` is cleared then) and belongs to
+one Checker, so to one payer registry.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
+from operator import attrgetter
+from typing import Any
+
 from nocrx.data.store import Store
 from nocrx.decide import decide
-from nocrx.model import ClaimLine, Decision, Evaluation, sort_findings
+from nocrx.model import ClaimLine, Decision, Drug, Evaluation, sort_findings
 from nocrx.payers import PayerProfile, PayerRegistry, load_payers
 from nocrx.rules.engine import evaluate
 from nocrx.settings import Settings
 
 DEFAULT_PAYER = "medicare"
+# Every ClaimLine field but line_id (an identifier: CLM01 and LX in an 837, the order id in FHIR).
+line_fields = attrgetter(*(f.name for f in fields(ClaimLine) if f.name != "line_id"))
+EVALUATION_CACHE_SIZE = 16_384  # about 3 KiB each (findings' messages); cleared when full
 
 
 class Checker:
@@ -26,6 +40,10 @@ class Checker:
     def __init__(self, store: Store, payers: PayerRegistry | None = None) -> None:
         self.store = store
         self.payers = payers if payers is not None else load_payers(Settings.from_env().payers_dir)
+        self._evaluations: dict[Any, Evaluation] = {}
+        self._evaluations_of: tuple[object, PayerRegistry | None] = (None, None)  # store generation, registry
+        self._drug_numbers: dict[int, tuple[Drug, tuple[str | None, ...]]] = {}
+        self.hits = self.misses = 0
 
     def profile(self, line: ClaimLine) -> PayerProfile:
         """The line's payer profile in force on its date of service (UnknownPayer if none)."""
@@ -43,6 +61,53 @@ class Checker:
         return Evaluation(line, decision, line.payer or DEFAULT_PAYER, findings, status)
 
     def check(self, line: ClaimLine) -> Evaluation:
+        """Decide the line and run every check of its payer (a repeated line is answered from a cache)."""
+        cache = self._cache()
+        key = self.cache_key(line)
+        cached = cache.get(key)
+        if cached is not None:
+            self.hits += 1
+            return cached if cached.line is line else replace(cached, line=line)
+        self.misses += 1
+        evaluation = self._evaluate(line)
+        if len(cache) >= EVALUATION_CACHE_SIZE:
+            cache.clear()
+        cache[key] = evaluation
+        return evaluation
+
+    def cache_key(self, line: ClaimLine) -> tuple[Any, ...]:
+        """What a line's evaluation depends on: every field but line_id, and its numbers as written."""
+        drug = line.drug
+        numbers = (
+            str(line.units),
+            str(line.charge),
+            None if drug is None else self._numbers_of(drug),
+            tuple(str(a.units) for a in line.administration) if line.administration else (),
+        )
+        return (line_fields(line), numbers)
+
+    def _numbers_of(self, drug: Drug) -> tuple[str | None, ...]:
+        # The 837 reader shares one Drug object between the lines that send the same 2410 loop.
+        known = self._drug_numbers.get(id(drug))
+        if known is not None and known[0] is drug:
+            return known[1]
+        amounts = (drug.dose, drug.wasted, drug.quantity, *(c.quantity for c in drug.components))
+        numbers = (str(drug.doses_per_vial), *(None if a is None else str(a.value) for a in amounts))
+        if len(self._drug_numbers) >= EVALUATION_CACHE_SIZE:
+            self._drug_numbers.clear()
+        self._drug_numbers[id(drug)] = (drug, numbers)  # holding drug keeps its id from being reused
+        return numbers
+
+    def _evaluate(self, line: ClaimLine) -> Evaluation:
         profile = self.profile(line)
         decision = decide(line, self.store, compounded_code=profile.compound_code)
         return evaluate(line, decision, profile, store=self.store)
+
+    def _cache(self) -> dict[Any, Evaluation]:
+        """This checker's evaluations, emptied when the store has loaded data or the registry changed."""
+        # The store's memo is cleared when it loads data, so a new generation object marks a load.
+        generation = self.store.memoised(("checker.generation",), object)
+        if generation is not self._evaluations_of[0] or self.payers is not self._evaluations_of[1]:
+            self._evaluations = {}
+            self._evaluations_of = (generation, self.payers)
+        return self._evaluations

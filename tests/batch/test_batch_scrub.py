@@ -6,14 +6,19 @@ import csv
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from nocrx.batch import ScrubOptions, run_scrub
+from nocrx.batch import rows as rows_module
 from nocrx.batch import scrub as scrub_module
+from nocrx.batch.report import Summary
 from nocrx.batch.rows import LINE_STATUSES
 from nocrx.errors import InvalidInput
+from nocrx.x12 import ReadLine, read_837
 
 TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = TESTS / "fixtures" / "x12"
@@ -195,3 +200,30 @@ def test_summary_from_unit_counts_equals_summary_from_rows(tmp_path: Path, optio
     from_counts = run_scrub(INPUTS, tmp_path / "r.jsonl", options)  # .jsonl merges the units' counts
     from_rows = run_scrub(INPUTS, tmp_path / "r.csv", options)  # .csv counts the rows it writes
     assert from_counts.to_dict() == from_rows.to_dict()
+
+
+def test_reused_rows_are_the_rows_each_line_gets_alone(tmp_path: Path, options: ScrubOptions):
+    """scrub renders a repeated line once (LineRows): every row and the summary must be as if it had not."""
+    batch = tmp_path / "batch.837"
+    template = SAMPLES / "linuxforhealth" / "837_005010X222A2__demo.drug.example10.3.837"
+    generator = SAMPLES.parent / "bench" / "gen_837_batch.py"
+    command = [sys.executable, str(generator), str(template), str(batch), "--claims", "40", "--newline"]
+    subprocess.run(command, check=True, capture_output=True)
+    paths = [batch, *INPUTS]
+    report = tmp_path / "report.jsonl"
+    summary = run_scrub(paths, report, options)
+
+    checker = scrub_module._checker_for(options.db_path)
+    expected, alone = [], Summary()
+    for path in paths:
+        for record in read_837(path):
+            if isinstance(record, ReadLine):
+                alone.lines_read += 1
+                row = scrub_module._line_row(record, checker)
+            else:
+                row = rows_module.issue_row(record)
+            alone.add(row)
+            expected.append(json.dumps(row, separators=(",", ":"), ensure_ascii=False))
+    written = report.read_text(encoding="utf-8").splitlines()
+    assert written[:-1] == expected
+    assert json.loads(written[-1]) == alone.to_dict() == summary.to_dict()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -138,3 +139,27 @@ def test_scan_interchanges_splits_a_file_and_each_range_reads_the_same(tmp_path:
     pieces = [record for r in ranges for record in read_837(both, interchange=r)]
     assert pieces == whole
     assert [r.context.position.interchange for r in whole if isinstance(r, ReadLine)] == [1] * 6 + [2] * 4
+
+
+def test_source_key_is_equal_exactly_when_the_line_is_equal_but_for_its_id(tmp_path: Path):
+    text = (FIXTURES / "drug_claims_837p.txt").read_text()
+    start, stop = text.index("CLM*"), text.index("SE*")
+    claims = text[start:stop]
+    # The same claims again under other CLM01s, then once more with one charge written as 3600.0.
+    again = claims.replace("CLM*", "CLM*B")
+    other = claims.replace("CLM*", "CLM*C").replace("*3600.00*", "*3600.0*", 1)
+    twice = tmp_path / "twice.txt"
+    twice.write_text(text[:stop] + again + other + text[stop:])
+    by_claim: dict[str, list[ReadLine]] = {}
+    for read in read_837(twice):
+        if isinstance(read, ReadLine):
+            by_claim.setdefault(read.context.clm01, []).append(read)
+    firsts = [c for c in by_claim if not c.startswith(("B", "C"))]
+    keys = {c: [r.source_key() for r in by_claim[c]] for c in by_claim}
+    lines = {c: [replace(r.line, line_id=None) for r in by_claim[c]] for c in by_claim}
+    for clm01 in firsts:
+        assert keys[clm01] == keys["B" + clm01]
+        assert lines[clm01] == lines["B" + clm01]
+    changed = [(c, n) for c in firsts for n, key in enumerate(keys[c]) if key != keys["C" + c][n]]
+    assert len(changed) == 1  # the line whose charge is written otherwise, though Decimal-equal
+    assert all(r.source_key() is None for reads in by_claim.values() for r in reads)  # built: no key

@@ -25,6 +25,7 @@ from nocrx.errors import InvalidInput
 from nocrx.model import format_number
 
 FORMATS = (".jsonl", ".csv", ".html")
+COPY_BYTES = 4 << 20
 
 
 @dataclass(slots=True)
@@ -47,6 +48,19 @@ class Summary:
                 self.errors_by_code[finding["code"]] += 1
         if row["status"] == "errors" and row["charge"]:
             self.money_at_risk += Decimal(row["charge"])  # written by format_number: always a number
+
+    def add_line(
+        self, status: str, error_codes: tuple[str, ...], money_at_risk: Decimal | None, times: int = 1
+    ) -> None:
+        """Count ``times`` line rows from what ``add`` reads in one (status, error codes, charge if errors)."""
+        if not times:
+            return
+        self.lines_out += times
+        self.statuses[status] += times
+        for code in error_codes:
+            self.errors_by_code[code] += times
+        if money_at_risk is not None:
+            self.money_at_risk += money_at_risk * times
 
     def merge(self, counts: dict[str, Any]) -> None:
         """Add a unit's ``to_dict()`` counts (kept in the progress file) to this summary."""
@@ -105,23 +119,26 @@ def write_report(path: Path, rows: Iterable[dict[str, Any]], lines_read: int) ->
 
 def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
     """Write a .jsonl report by copying the units' part files (already JSONL rows), then the summary."""
-    handle = _temporary_for(path)
+    temporary = _temporary_path(path)
     try:
-        with handle:
+        with open(temporary, "wb") as handle:
             for part in parts:
-                with open(part, encoding="utf-8", newline="") as source:
-                    shutil.copyfileobj(source, handle)
-            handle.write(json.dumps(summary.to_dict(), separators=(",", ":")) + "\n")
-        os.replace(handle.name, path)
+                with open(part, "rb") as source:  # bytes: the parts are UTF-8 already
+                    shutil.copyfileobj(source, handle, COPY_BYTES)
+            handle.write((json.dumps(summary.to_dict(), separators=(",", ":")) + "\n").encode("utf-8"))
+        os.replace(temporary, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
 def _temporary_for(path: Path) -> TextIO:
     """A temporary file beside the report (same file system, so os.replace is atomic; umask applies)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    return open(temporary, "w", encoding="utf-8", newline="")
+    return open(_temporary_path(path), "w", encoding="utf-8", newline="")
+
+
+def _temporary_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
 def _counting(rows: Iterable[dict[str, Any]], summary: Summary) -> Iterator[dict[str, Any]]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Any
 
 from nocrx.model import Administration, Amount, Attachment, ClaimLine, Component, Drug, Investigational
 from nocrx.x12.construct import fast_constructor
@@ -67,6 +68,7 @@ class RawClaim:
 
     __slots__ = (
         "_facts",
+        "_key",
         "_pointed",
         "attachment",
         "clm",
@@ -91,6 +93,7 @@ class RawClaim:
         self.lines: list[RawLine] = []
         self._facts: tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]] | None = None
         self._pointed: dict[str | None, tuple[str, ...]] = {}
+        self._key: tuple[Any, ...] | None = None
 
     def facts(self) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
         """(CLM01, condition codes, value codes), computed once for all the claim's lines."""
@@ -98,6 +101,14 @@ class RawClaim:
             clm01 = self.clm[1].strip() or None if len(self.clm) > 1 else None
             self._facts = (clm01, tuple(self.condition_codes), tuple(self.value_codes))
         return self._facts
+
+    def source_key(self) -> tuple[Any, ...]:
+        """What build_claim_line reads from loop 2300, less CLM01 (it only makes line_id); once read."""
+        if self._key is None:
+            date = None if self.date is None else tuple(self.date)
+            self._key = (tuple(self.diagnoses), tuple(self.extra_diagnoses), tuple(self.condition_codes),
+                         tuple(self.value_codes), date, self.study_id, self.attachment)  # fmt: skip
+        return self._key
 
     def diagnoses_for(self, pointers: str | None, component: str) -> tuple[str, ...]:
         """Pointed diagnoses in pointer order (SV107-1..4), then the claim's other diagnoses."""
@@ -219,6 +230,21 @@ def build_claim_line(
         facts[2],
         raw.attachment or claim.attachment,
     )
+
+
+class PendingLine(partial):  # type: ignore[type-arg]
+    """``build_claim_line`` with its arguments (called on first access of ReadLine.line), and their key."""
+
+    def key(self) -> tuple[Any, ...]:
+        """Equal keys build equal ClaimLines but for line_id (CLM01 and LX), every number as written.
+
+        It holds every input of build_claim_line but CLM01 and LX: keep the two in step.
+        """
+        claim, raw, component, payer, setting, linked, administration = self.args
+        date = None if raw.date is None else tuple(raw.date)
+        lins = tuple(tuple(lin) for lin in raw.lins)
+        return (tuple(raw.service), date, lins, tuple(raw.notes), raw.attachment, claim.source_key(),
+                component, payer, setting, linked, administration)  # fmt: skip
 
 
 def _element(elements: list[str], index: int) -> str | None:

@@ -8,7 +8,7 @@ file order. No patient data (names, member ids, birth dates) is ever read into t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -131,6 +131,15 @@ class ReadLine:
         if self._pending is not None:
             self._build()
         return self._error
+
+    def source_key(self) -> Hashable | None:
+        """A key of the segments the ClaimLine is built from, less CLM01 and LX; None once built.
+
+        Two lines with equal keys have equal ClaimLines but for ``line_id``, so a consumer can
+        reuse what it made of the first without building the second (scrub does).
+        """
+        key = getattr(self._pending, "key", None)
+        return None if key is None else key()  # type: ignore[no-any-return]
 
     @property
     def is_readable(self) -> bool:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import partial
 
 from nocrx.model import Administration, Component
 from nocrx.x12.construct import fast_constructor
 from nocrx.x12.lines import (
     LineProblem,
+    PendingLine,
     RawClaim,
     RawLine,
     add_hi,
@@ -385,7 +385,7 @@ class Walker:
         linked = links.get(raw.lins[0][3], ()) if raw.lins and raw.lins[0][3] else ()
         setting = setting_for(kind, context.facility_type)
         index = raw.segment_index - self.isa_index + 1
-        pending = partial(
+        pending = PendingLine(
             build_claim_line, claim, raw, self.component, payer, setting, linked, administration
         )
         return ReadLine(context, raw.lx, index, None, None, warnings, pending)
