@@ -92,11 +92,11 @@ def warm_worker(store: str, warm_file: str) -> str:
     """Run a tiny scrub on this worker's task thread: imports, ICD-10 tables, store caches."""
     from distributed import get_worker
 
-    from nocrx.batch.scrub import dask_scrub_unit
+    from nocrx.batch.dask_engine import scrub_task
     from nocrx.batch.units import plan_units
 
     for unit in plan_units([Path(warm_file)]):
-        dask_scrub_unit(unit, store, None)
+        scrub_task(unit, store, None, str(Path(warm_file).parent), "warm-up")
     return get_worker().address
 
 

@@ -280,7 +280,7 @@ def run_scrub(
     todo = [u for u in units if u.key not in progress.done]
     logger.info("scrub: %d units, %d to do, engine %s", len(units), len(todo), options.engine)
     results = (
-        _dask_results(todo, options)
+        _dask_results(todo, options, progress)
         if options.engine == "dask"
         else _local_results(todo, options, payer_map, progress)
     )
@@ -362,44 +362,10 @@ def _checker_for(db_path: str) -> Any:
     return cache[db_path]
 
 
-def dask_scrub_unit(unit: WorkUnit, db_path: str, payer_map_path: str | None) -> UnitResult:
-    """The Dask task: the same work as the local engine, with this worker's checker."""
-    payer_map = load_payer_map(Path(payer_map_path)) if payer_map_path else PayerMap()
-    return scrub_unit(unit, _checker_for(db_path), payer_map)
+def _dask_results(units: list[WorkUnit], options: ScrubOptions, progress: Progress) -> Iterator[UnitResult]:
+    from nocrx.batch.dask_engine import dask_results  # imports Dask only when it is used
 
-
-def _dask_results(units: list[WorkUnit], options: ScrubOptions) -> Iterator[UnitResult]:
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise InvalidInput(
-            "--engine dask needs Dask: pip install 'nocrx[dask]' (dask[distributed]).", field="engine"
-        ) from None
-
-    cluster = None
-    if options.scheduler:
-        client = Client(options.scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=options.workers,
-            threads_per_worker=1,
-            processes=options.processes,
-            dashboard_address=":0",  # a random port: never collides with another cluster
-        )
-        client = Client(cluster)
-    try:
-        futures = [
-            client.submit(
-                dask_scrub_unit, unit, options.db_path, options.payer_map_path, key=f"scrub-{unit.key}"
-            )
-            for unit in units
-        ]
-        for _, result in as_completed(futures, with_results=True):
-            yield result
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    return dask_results(units, options, progress.folder)
 
 
 def _write_atomic(path: Path, text: str) -> None:
