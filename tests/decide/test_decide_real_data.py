@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,30 @@ def test_single_dose_vial_with_no_waste_gets_jz_and_waste_gets_units(loaded_stor
     assert wasted.waste_units == Decimal(50)
     before_jz = decide(line("2023-03-01", "0006-3026-02", drug=keytruda), loaded_store)
     assert "JZ" not in before_jz.modifiers
+
+
+SHARED_DRUG_LINES = [
+    {"setting": "professional", "drug": {"dose": {"value": 200, "unit": "mg"}}},
+    {"setting": "professional", "drug": {"dose": {"value": 0.15, "unit": "g"}}},
+    {"setting": "professional", "drug": {"dose": {"value": 10, "unit": "mg"}, "wasted": {"value": 5, "unit": "mg"},
+                                         "container": "single-dose"}},
+    {"setting": "professional", "drug": {"dose": {"value": 10, "unit": "ml"}}},
+    {"setting": "professional", "drug": {}},
+    {"setting": "outpatient-hospital", "hcpcs": "J9271", "340b": True, "drug": {"dose": {"value": 190, "unit": "mg"}}},
+    {"setting": "asc", "payer": "commercial", "diagnoses": ["C34.90"], "drug": {"name": "Keytruda (pembrolizumab)"}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("ndc", ["0006-3026-02", "0074-1044-01", "81298-8552-03", "59572-0730-14", None])
+@pytest.mark.parametrize("day", ["2025-03-01", "2025-11-14"])
+def test_lines_sharing_a_drug_each_get_the_answer_a_fresh_store_gives(
+    loaded_store_path: Path, ndc: str | None, day: str
+) -> None:
+    # decide() remembers the parts of a decision that lines share (product, crosswalk rows, nature);
+    # each line's dose, waste, container, setting and payer must still give its own answer.
+    lines = [line(day, ndc, **fields) for fields in SHARED_DRUG_LINES]
+    with Store(loaded_store_path) as shared:
+        answers = [decide(claim, shared) for claim in lines]  # type: ignore[arg-type]
+    for claim, answer in zip(lines, answers, strict=True):
+        with Store(loaded_store_path) as fresh:
+            assert decide(claim, fresh) == answer  # type: ignore[arg-type]

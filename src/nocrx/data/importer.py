@@ -71,6 +71,8 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, replace: bool = F
             planned.append(_Planned(source, found))
     done: dict[tuple[str, str], str] = {}
     loads = [_import_one(store, item, replace, done) for item in sorted(planned, key=lambda p: p.order)]
+    # Once per import, not per file: choosing each NDC's product reads every FDA release.
+    store.index_fda_products()
     return loads + results
 
 

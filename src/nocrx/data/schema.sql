@@ -169,3 +169,31 @@ CREATE TABLE IF NOT EXISTS formulary (
     container       TEXT
 );
 CREATE INDEX IF NOT EXISTS formulary_ndc ON formulary (ndc_11);
+
+-- Derived, not loaded: the FDA product (and package) that Store.product() answers for each NDC,
+-- chosen once after an import (Store.index_fda_products) from every loaded FDA release. The key
+-- is an 11-digit package NDC, or a 9-digit product NDC for the packages the files do not list.
+CREATE TABLE IF NOT EXISTS fda_ndc_products (
+    ndc                             TEXT PRIMARY KEY,
+    product_ndc                     TEXT,
+    proprietary_name                TEXT,
+    nonproprietary_name             TEXT,
+    dosage_form                     TEXT,
+    route                           TEXT,
+    marketing_category              TEXT,
+    application_number              TEXT,
+    start_marketing_date            TEXT,
+    end_marketing_date              TEXT,
+    pharm_classes                   TEXT,
+    package_start_marketing_date    TEXT,
+    package_end_marketing_date      TEXT,
+    package_description             TEXT,
+    source_id                       INTEGER     -- the product row's release (the answer names it)
+) WITHOUT ROWID;
+
+-- What each derived table was built from (the ids and sha256 of the releases it read); the
+-- store trusts a derived table only while those are exactly the releases loaded.
+CREATE TABLE IF NOT EXISTS derived_tables (
+    name        TEXT PRIMARY KEY,
+    built_from  TEXT NOT NULL
+);

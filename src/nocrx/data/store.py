@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 BULK_AFTER = 64  # questions to one table before a run reads it whole into memory
+FORMULARY_IN_MEMORY = 20_000  # rows; a practice formulary has hundreds, read whole on first use
 LoadStatus = Literal["loaded", "replaced", "unchanged", "skipped"]
 
 
@@ -188,16 +190,18 @@ class Store:
         if index is not None:
             rows = index.get(ndc_11, [])
         else:
-            rows = self._db.execute(
-                _CROSSWALK_SQL[which] + " AND ndc_11 = ?", (release.id, ndc_11)
-            ).fetchall()
+            rows = self._tuples(_CROSSWALK_SQL[which] + " AND ndc_11 = ?", (release.id, ndc_11))
         return self._memoised(key, lambda: tuple(_crosswalk_row(r, release.release) for r in rows))
 
-    def _crosswalk_index(self, which: str, release: Release) -> dict[str, list[sqlite3.Row]]:
+    def _crosswalk_index(self, which: str, release: Release) -> dict[str, list[tuple[Any, ...]]]:
         """Raw rows of a whole crosswalk release by NDC (turned into CrosswalkRows when asked)."""
-        grouped: dict[str, list[sqlite3.Row]] = {}
-        for row in self._db.execute(_CROSSWALK_SQL[which] + " AND ndc_11 IS NOT NULL", (release.id,)):
-            grouped.setdefault(row["ndc_11"], []).append(row)
+        grouped: dict[str, list[tuple[Any, ...]]] = {}
+        for row in self._tuples(_CROSSWALK_SQL[which] + " AND ndc_11 IS NOT NULL", (release.id,)):
+            rows = grouped.get(row[1])
+            if rows is None:
+                grouped[row[1]] = [row]
+            else:
+                rows.append(row)
         return grouped
 
     def ndcs_with_several_codes(self, release: Release) -> list[tuple[str, tuple[str, ...]]]:
@@ -213,11 +217,11 @@ class Store:
         """One code of an HCPCS release (modifiers excluded)."""
 
         def query() -> HCPCSCode | None:
-            row = self._db.execute(
-                "SELECT * FROM hcpcs_codes WHERE source_id = ? AND hcpcs = ? AND is_modifier = 0",
+            rows = self._tuples(
+                _HCPCS_SQL + " AND hcpcs = ?",
                 (release.id, code),
-            ).fetchone()
-            return None if row is None else _hcpcs(row)
+            )
+            return _hcpcs(rows[0]) if rows else None
 
         return self._memoised(("hcpcs", release.id, code), query)
 
@@ -229,23 +233,28 @@ class Store:
             return index.get(word, ())  # type: ignore[no-any-return]
 
         def query() -> tuple[HCPCSCode, ...]:
-            rows = self._db.execute(
-                "SELECT * FROM hcpcs_codes WHERE source_id = ? AND is_modifier = 0"
-                " AND long_description LIKE ? ORDER BY hcpcs",
+            rows = self._tuples(
+                _HCPCS_SQL + " AND long_description LIKE ? ORDER BY hcpcs",
                 (release.id, f"%{word}%"),
-            ).fetchall()
+            )
             return tuple(c for c in map(_hcpcs, rows) if word in _words(c.long_description))
 
         return self._memoised(("hcpcs_search", release.id, word), query)
 
     def _hcpcs_word_index(self, release: Release) -> dict[str, tuple[HCPCSCode, ...]]:
-        rows = self._db.execute(
-            "SELECT * FROM hcpcs_codes WHERE source_id = ? AND is_modifier = 0 ORDER BY hcpcs", (release.id,)
-        ).fetchall()
+        rows = self._tuples(
+            _HCPCS_SQL + " ORDER BY hcpcs",
+            (release.id,),
+        )
         grouped: dict[str, list[HCPCSCode]] = {}
-        for code in map(_hcpcs, rows):
+        for row in rows:
+            code = _hcpcs(row)
             for word in _words(code.long_description):
-                grouped.setdefault(word, []).append(code)
+                found = grouped.get(word)
+                if found is None:
+                    grouped[word] = [code]
+                else:
+                    found.append(code)
         return {word: tuple(codes) for word, codes in grouped.items()}
 
     def noc_code_list(self) -> frozenset[str]:
@@ -262,27 +271,97 @@ class Store:
         return self._memoised(("product", ndc_11), lambda: self._product(ndc_11))
 
     def _product(self, ndc_11: str) -> Product | None:
-        # Plain indexed lookups, chosen in Python: ~15 µs, where one query joining data_sources
-        # and sorting took ~50 µs, and reading 100,000+ products whole took a second.
-        packages = self._db.execute(_PACKAGE_SQL, (ndc_11,)).fetchall()
-        package = max(packages, key=lambda r: self._source_rank(r["source_id"]), default=None)
-        products = self._db.execute(_PRODUCT_SQL, (ndc_11[:9],)).fetchall()
-        if products:
-            wanted_id = package["product_id"] if package is not None else None
-            best = min(products, key=lambda r: (
-                r["product_id"] != wanted_id, r["is_unfinished"], r["marketing_category"] is None,
-                -self._source_rank(r["source_id"]),
-            ))  # fmt: skip
-            return _product(best, package=package, source=self._source_label(best["source_id"]))
-        item = self._db.execute("SELECT * FROM formulary WHERE ndc_11 = ? LIMIT 1", (ndc_11,)).fetchone()
+        if self._fda_index_is_current():
+            # One indexed read: the choice below was made at import (index_fda_products).
+            rows = self._tuples(_CHOSEN_PRODUCT_SQL, (ndc_11[:9], ndc_11))
+            row = next((r for r in rows if r[0] == ndc_11), None)  # the package's own row first
+            row = row or next((r for r in rows if r[0] == ndc_11[:9]), None)
+            if row is not None:
+                return _product(row[1:], source=self._source_label(row[-1]))
+        else:
+            packages = self._tuples(_PACKAGE_SQL + " ORDER BY rowid", (ndc_11,))
+            products = self._tuples(_PRODUCT_SQL + " ORDER BY rowid", (ndc_11[:9],))
+            if products:
+                best, package = _choose_product(products, packages, self._source_rank)
+                return _product(_chosen_columns(best, package), source=self._source_label(best[12]))
+        item = self.formulary_entry(ndc_11)
         if item is None:
             return None
         return Product(
             product_ndc=ndc_11[:9],
-            proprietary_name=item["drug_name"],
-            route=item["route"],
-            source=self._source_label(item["source_id"]),
+            proprietary_name=item["drug_name"],  # type: ignore[arg-type]
+            route=item["route"],  # type: ignore[arg-type]
+            source=self._source_label(item["source_id"]),  # type: ignore[arg-type]
         )
+
+    def index_fda_products(self) -> bool:
+        """Choose, once, the FDA product every NDC answers with; False when already current.
+
+        ``product()`` then reads one row instead of choosing among a package's and a product's
+        rows of every loaded FDA release. The importer calls this after loading; until it runs
+        again, a store whose FDA releases changed answers through the slower queries.
+        """
+        built_from = self._fda_releases_key()
+        if self._derived_built_from("fda_ndc_products") == built_from:
+            return False
+        with self._db:
+            self._db.execute("DELETE FROM fda_ndc_products")
+            self._db.executemany(
+                "INSERT INTO fda_ndc_products VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self._chosen_products()
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO derived_tables (name, built_from) VALUES ('fda_ndc_products', ?)",
+                (built_from,),
+            )
+        self._memo.clear()
+        return True
+
+    def _chosen_products(self) -> Iterator[tuple[Any, ...]]:
+        """(key, chosen columns) for each product NDC (9 digits) and each package NDC (11 digits).
+
+        Products and packages are read in NDC order and merged, so memory stays flat however
+        large the directory; within an NDC, rowid order breaks ties as the single lookups do.
+        """
+        ranks = {r.id: r.effective_from.toordinal() if r.effective_from else 0 for r in self.releases()}
+        rank = ranks.__getitem__  # the loaded sources only: every row's source_id is one (foreign key)
+        packages = self._db.cursor()
+        packages.row_factory = None
+        packages.execute(_PACKAGE_SQL.replace("ndc_11 = ?", "1") + " ORDER BY ndc_11, rowid")
+        package_groups = itertools.groupby(packages, key=lambda r: r[-1])
+        pending = next(package_groups, None)
+        products = self._db.cursor()
+        products.row_factory = None
+        products.execute(_PRODUCT_SQL.replace("product_ndc_9 = ?", "1") + " ORDER BY product_ndc_9, rowid")
+        for ndc_9, group in itertools.groupby(products, key=lambda r: r[-1]):
+            rows = list(group)
+            best, _ = _choose_product(rows, [], rank)
+            yield (ndc_9, *_chosen_columns(best, None))
+            while pending is not None and pending[0][:9] <= ndc_9:
+                if pending[0][:9] == ndc_9:
+                    best, package = _choose_product(rows, list(pending[1]), rank)
+                    yield (pending[0], *_chosen_columns(best, package))
+                pending = next(package_groups, None)
+
+    def _fda_index_is_current(self) -> bool:
+        return self._memoised(
+            ("fda_index_current",),
+            lambda: self._derived_built_from("fda_ndc_products") == self._fda_releases_key(),
+        )
+
+    def _fda_releases_key(self) -> str:
+        """The FDA releases loaded now, as the derived table records what it was built from."""
+        releases = [r for r in self.releases() if r.kind in ("fda_products", "fda_packages")]
+        return " ".join(f"{r.id}:{r.sha256}" for r in sorted(releases, key=lambda r: r.id))
+
+    def _derived_built_from(self, name: str) -> str | None:
+        row = self._db.execute("SELECT built_from FROM derived_tables WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _tuples(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples: several times cheaper to read than sqlite3.Row."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, args).fetchall()
 
     def _source_label(self, source_id: int) -> str:
         release = self._sources().get(source_id)
@@ -298,12 +377,24 @@ class Store:
 
     def formulary_entry(self, ndc_11: str) -> dict[str, Any] | None:
         """The practice formulary row for an NDC (name, strength, route, hcpcs, category)."""
+        index = self._memoised(("formulary_index",), self._formulary_index)
+        if index is not None:
+            return index.get(ndc_11)
 
         def query() -> dict[str, Any] | None:
             row = self._db.execute("SELECT * FROM formulary WHERE ndc_11 = ? LIMIT 1", (ndc_11,)).fetchone()
             return None if row is None else dict(row)
 
         return self._memoised(("formulary", ndc_11), query)
+
+    def _formulary_index(self) -> dict[str, dict[str, Any]] | None:
+        """A practice formulary is small: read whole, the first row of each NDC (as LIMIT 1 picks)."""
+        if sum(r.row_count for r in self.releases("formulary")) > FORMULARY_IN_MEMORY:
+            return None
+        index: dict[str, dict[str, Any]] = {}
+        for row in self._db.execute("SELECT * FROM formulary ORDER BY rowid"):
+            index.setdefault(row["ndc_11"], dict(row))
+        return index
 
     def has_fda_directory(self) -> bool:
         return bool(self.releases("fda_products"))
@@ -402,6 +493,7 @@ def _release(row: sqlite3.Row) -> Release:
     )
 
 
+# Columns in CrosswalkRow's order (_crosswalk_row relies on it).
 _CROSSWALK_SQL = {
     "asp": "SELECT hcpcs, ndc_11, drug_name, labeler, hcpcs_dosage, package_size, package_quantity,"
     " billing_units, billing_units_per_package, short_description FROM asp_crosswalk WHERE source_id = ?",
@@ -411,9 +503,9 @@ _CROSSWALK_SQL = {
 }
 
 
-def _crosswalk_row(row: sqlite3.Row, release: str) -> CrosswalkRow:
-    values = {key: row[key] or "" for key in row.keys()}  # noqa: SIM118 - sqlite3.Row iterates values
-    return CrosswalkRow(**values | {"hcpcs": row["hcpcs"], "release": release})
+def _crosswalk_row(row: tuple[Any, ...], release: str) -> CrosswalkRow:
+    """A CrosswalkRow from the columns of _CROSSWALK_SQL; empty text for NULL, but for the code."""
+    return CrosswalkRow(row[0], *(value or "" for value in row[1:]), release=release)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -421,53 +513,85 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def _hcpcs(row: sqlite3.Row) -> HCPCSCode:
+# Columns in HCPCSCode's order (_hcpcs relies on it); modifiers are not codes to bill.
+_HCPCS_SQL = (
+    "SELECT hcpcs, long_description, short_description, add_date, action_effective_date, termination_date,"
+    " action_code, coverage_code, pricing_indicator, betos FROM hcpcs_codes WHERE source_id = ? AND is_modifier = 0"
+)
+
+
+def _hcpcs(row: tuple[Any, ...]) -> HCPCSCode:
     return HCPCSCode(
-        hcpcs=row["hcpcs"],
-        long_description=row["long_description"] or "",
-        short_description=row["short_description"] or "",
-        add_date=_date(row["add_date"]),
-        action_effective_date=_date(row["action_effective_date"]),
-        termination_date=_date(row["termination_date"]),
-        action_code=row["action_code"],
-        coverage_code=row["coverage_code"],
-        pricing_indicator=row["pricing_indicator"],
-        betos=row["betos"],
+        row[0],
+        row[1] or "",
+        row[2] or "",
+        _date(row[3]),
+        _date(row[4]),
+        _date(row[5]),
+        *row[6:],
     )
 
 
+# Tuple rows; each ends with the NDC it was found by (the merge in _chosen_products reads it).
 _PACKAGE_SQL = (
-    "SELECT product_id, start_marketing_date AS pkg_start, end_marketing_date AS pkg_end,"
-    " description AS pkg_description, source_id FROM fda_packages WHERE ndc_11 = ?"
+    "SELECT product_id, start_marketing_date, end_marketing_date, description, source_id, ndc_11"
+    " FROM fda_packages WHERE ndc_11 = ?"
 )
 _PRODUCT_SQL = (
     "SELECT product_id, product_ndc, proprietary_name, nonproprietary_name, dosage_form, route,"
     " marketing_category, application_number, start_marketing_date, end_marketing_date, pharm_classes,"
-    " is_unfinished, source_id FROM fda_products WHERE product_ndc_9 = ?"
+    " is_unfinished, source_id, product_ndc_9 FROM fda_products WHERE product_ndc_9 = ?"
 )
+# The product's row (9 digits) and the package's (11), which sorts just after it: one range
+# read, cheaper than two lookups.
+_CHOSEN_PRODUCT_SQL = "SELECT * FROM fda_ndc_products WHERE ndc >= ? AND ndc <= ?"
 
 
-def _product(row: sqlite3.Row, *, package: sqlite3.Row | None, source: str) -> Product:
+def _choose_product(
+    products: list[tuple[Any, ...]], packages: list[tuple[Any, ...]], rank: Callable[[int], int]
+) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
+    """The package row of the newest directory, and the product row it names, else the best product.
+
+    A product is preferred when the package names it, then when finished, then when it has a
+    marketing category, then from the newest directory; the first in rowid order breaks ties.
+    """
+    package = packages[0] if len(packages) == 1 else max(packages, key=lambda r: rank(r[4]), default=None)
+    if len(products) == 1:
+        return products[0], package
+    wanted_id = package[0] if package is not None else None
+    best = min(products, key=lambda r: (r[0] != wanted_id, r[11], r[6] is None, -rank(r[12])))
+    return best, package
+
+
+def _chosen_columns(product: tuple[Any, ...], package: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The columns of fda_ndc_products after its key, from a chosen product and package row."""
+    package_columns = package[1:4] if package is not None else (None, None, None)
+    return (*product[1:11], *package_columns, product[12])
+
+
+def _product(row: Sequence[Any], *, source: str) -> Product:
+    """A Product from the columns of fda_ndc_products after its key (see _chosen_columns)."""
     return Product(
-        product_ndc=row["product_ndc"],
-        proprietary_name=row["proprietary_name"],
-        nonproprietary_name=row["nonproprietary_name"],
-        dosage_form=row["dosage_form"],
-        route=row["route"],
-        marketing_category=row["marketing_category"],
-        application_number=row["application_number"],
-        start_marketing_date=_date(row["start_marketing_date"]),
-        end_marketing_date=_date(row["end_marketing_date"]),
-        package_start_marketing_date=_date(package["pkg_start"]) if package else None,
-        package_end_marketing_date=_date(package["pkg_end"]) if package else None,
-        package_description=package["pkg_description"] if package else None,
-        pharm_classes=row["pharm_classes"],
+        product_ndc=row[0],
+        proprietary_name=row[1],
+        nonproprietary_name=row[2],
+        dosage_form=row[3],
+        route=row[4],
+        marketing_category=row[5],
+        application_number=row[6],
+        start_marketing_date=_date(row[7]),
+        end_marketing_date=_date(row[8]),
+        package_start_marketing_date=_date(row[10]),
+        package_end_marketing_date=_date(row[11]),
+        package_description=row[12],
+        pharm_classes=row[9],
         source=source,
     )
 
 
+@lru_cache(maxsize=65536)
 def _date(value: str | None) -> date | None:
-    """Read an ISO date (YYYY-MM-DD) or a CMS/FDA compact date (YYYYMMDD)."""
+    """Read an ISO date (YYYY-MM-DD) or a CMS/FDA compact date (YYYYMMDD); cached: dates repeat."""
     if not value:
         return None
     text = value.strip()

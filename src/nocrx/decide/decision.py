@@ -13,90 +13,91 @@ The order of the questions is the order of authority:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from nocrx.codes.ndc import parse_ndc
-from nocrx.codes.units import ROUNDING_SOURCE, billing_units, descriptor_dosage, parse_amount
-from nocrx.data.records import CrosswalkRow, HCPCSCode, Release
+from nocrx.data.records import Release
 from nocrx.data.store import Store
-from nocrx.decide.descriptors import OPPS_SETTINGS, match_descriptors, search_key
-from nocrx.decide.nature import Nature, has_neoplasm_diagnosis, infer_nature, route_class
+from nocrx.decide.descriptors import OPPS_SETTINGS, search_key
+from nocrx.decide.nature import Nature, has_neoplasm_diagnosis, infer_nature
 from nocrx.decide.noc_code import choose_noc_code, is_medicare_payer, is_noc_code
-from nocrx.errors import InvalidNDC
+from nocrx.decide.parts import (
+    HCPCS_SOURCE,
+    JZ_SOURCE,
+    DrugFacts,
+    Parts,
+    Steps,
+    asp_crosswalk,
+    noc_crosswalk,
+    search_descriptors,
+)
 from nocrx.model import ClaimLine, Decision, Finding, Product, TraceStep
 
-ASP_XW_SOURCE = "CMS ASP NDC-HCPCS Crosswalk for Medicare Part B Drugs"
-NOC_XW_SOURCE = "CMS ASP NOC NDC-HCPCS Crosswalk for Medicare Part B Drugs"
-HCPCS_SOURCE = "CMS HCPCS Level II alpha-numeric file"
 NOC_UNITS_SOURCE = (
     "WPS and FCSO: Medicare NOC drugs are billed as 1 unit; other units reject with M123 (noc-rules.md 1.3)"
-)
-JZ_SOURCE = (
-    "CMS JW/JZ policy: JZ required from 2023-07-01 (Noridian JF, drug wastage JW and JZ; noc-rules.md 2.1)"
 )
 JZ_REQUIRED_FROM = date(2023, 7, 1)
 JG_REQUIRED_FROM = date(2024, 1, 1)
 MAX_CACHED_DECISIONS = 100_000  # per store; a clearinghouse day repeats far fewer distinct drug lines
-MAX_SET_ASIDE_STEPS = 4  # trace lines for descriptor codes set aside; the rest are listed in one line
 DEFAULT_COMPOUNDED_CODE = {"medicare": "J7999", "other": "J3490"}
+ONE_UNIT = Decimal(1)
+NOC_UNITS_STEP = TraceStep(
+    "units", "1", "a NOC drug line is billed as 1 unit; the narrative carries the dose", NOC_UNITS_SOURCE
+)
+JW_STEP = TraceStep(
+    "modifiers", "JW on a second line", "part of a single-dose container was discarded", JZ_SOURCE
+)
+JZ_STEP = TraceStep("modifiers", "JZ", "single-dose container with nothing discarded", JZ_SOURCE)
+Q0_STEP = TraceStep(
+    "modifiers",
+    "Q0",
+    "an investigational item in an approved clinical study",
+    "CMS CR 8401; NCD 310.1 (noc-rules.md 2.3)",
+)
+JG_STEP = TraceStep(
+    "modifiers",
+    "JG",
+    "a drug acquired under the 340B program (TB instead for the hospital types that report TB)",
+    "CMS 340B modifier guidance, required from 2024-01-01 (noc-rules.md 2.2)",
+)
+_MISSING = object()
+
+
+class _Answer(NamedTuple):
+    """A decision before its modifiers, trace and findings are added."""
+
+    code: str | None
+    kind: str
+    units: Decimal | None
+    waste_units: Decimal | None = None
+    hcpcs_dosage: str | None = None
+    candidates: tuple[str, ...] = ()
+    nature: Nature | None = None
 
 
 class _Work:
-    """The trace, findings and releases gathered while deciding one line."""
+    """The line, its shared facts, and the trace, findings and releases gathered while deciding it."""
 
-    def __init__(self, line: ClaimLine, store: Store) -> None:
+    def __init__(self, line: ClaimLine, parts: Parts, is_medicare: bool, has_neoplasm_dx: bool) -> None:
         self.line = line
-        self.store = store
+        self.parts = parts
+        self.store = parts.store
+        self.is_medicare = is_medicare
+        self.has_neoplasm_dx = has_neoplasm_dx
         self.trace: list[TraceStep] = []
         self.findings: list[Finding] = []
         self.releases: dict[str, str] = {}
+        self._releases_on_day = parts.releases_on(line.date_of_service)
 
-    def step(self, step: str, result: str, reason: str, source: str) -> None:
-        self.trace.append(TraceStep(step, result, reason, source))
-
-    def release(self, kind: str, what: str) -> Release | None:
+    def release(self, kind: str) -> Release | None:
         """The release of ``kind`` in force on the DOS; the newest older one, with a warning, if none."""
-        day = self.line.date_of_service
-        release = self.store.release_in_force(kind, day)
-        if release is None:
-            older = [
-                r for r in self.store.releases(kind) if r.effective_from is None or r.effective_from <= day
-            ]
-            release = older[-1] if older else None
-            self.findings.append(self._missing_release_finding(kind, what, release))
+        release, finding = self._releases_on_day[kind]
+        if finding is not None:
+            self.findings.append(finding)
         if release is not None:
             self.releases[kind] = release.release
         return release
-
-    def _missing_release_finding(self, kind: str, what: str, fallback: Release | None) -> Finding:
-        key = ("missing_release", kind, self.line.date_of_service)
-        return self.store.memoised(key, lambda: self._missing_release(kind, what, fallback))
-
-    def _missing_release(self, kind: str, what: str, fallback: Release | None) -> Finding:
-        day = self.line.date_of_service.isoformat()
-        loaded = self.store.releases(kind)
-        if fallback is not None:
-            message = (
-                f"No {what} release loaded covers the date of service {day}; the answer uses the older "
-                f"release {fallback.release}, and codes may have changed since."
-            )
-        elif loaded:
-            message = (
-                f"No {what} release loaded covers the date of service {day} "
-                f"(loaded: {', '.join(r.release for r in loaded)})."
-            )
-        else:
-            message = f"No {what} is loaded, so it could not be consulted for {day}."
-        return Finding(
-            "DATA_RELEASE_MISSING",
-            "warning",
-            "date_of_service",
-            message,
-            "Load the release in force on the date of service: nocrx data download, or nocrx data import FILE.",
-            f"{what} releases are quarterly; a code can change at any quarter (noc-rules.md 6, M20)",
-        )
 
 
 def decide(line: ClaimLine, store: Store, *, compounded_code: str | None = None) -> Decision:
@@ -107,59 +108,35 @@ def decide(line: ClaimLine, store: Store, *, compounded_code: str | None = None)
     """
     # Batches repeat the same drug on the same day: the answer depends only on these facts
     # (and on the store's data, whose load empties the cache).
+    is_medicare = is_medicare_payer(line.payer)
+    has_neoplasm_dx = has_neoplasm_diagnosis(line.diagnoses)
     key = (
-        line.date_of_service, is_medicare_payer(line.payer), line.setting, line.hcpcs, line.drug, line.is_340b,
-        has_neoplasm_diagnosis(line.diagnoses), compounded_code,
+        line.date_of_service, is_medicare, line.setting, line.hcpcs, line.drug, line.is_340b, has_neoplasm_dx,
+        compounded_code,
     )  # fmt: skip
-    cache: dict[tuple[object, ...], Decision] = store.memoised(("decisions",), dict)
+    parts: Parts = store.memoised(("decision_parts",), lambda: Parts(store))
+    cache = parts.decisions
     decision = cache.get(key)
     if decision is None:
         if len(cache) >= MAX_CACHED_DECISIONS:
             cache.clear()
-        decision = cache[key] = _decide(line, store, compounded_code)
-    return decision
+        work = _Work(line, parts, is_medicare, has_neoplasm_dx)
+        decision = cache[key] = _decide(work, compounded_code)
+    return decision  # type: ignore[no-any-return]
 
 
-def _decide(line: ClaimLine, store: Store, compounded_code: str | None) -> Decision:
-    work = _Work(line, store)
-    ndc_11 = _read_ndc(work)
-    product = store.product(ndc_11) if ndc_11 else None
-    formulary = store.formulary_entry(ndc_11) if ndc_11 else None
-    if product is not None:
-        work.step(
-            "fda_product",
-            product.proprietary_name or product.product_ndc,
-            f"{product.nonproprietary_name or ''} {product.route or ''}".strip(),
-            product.source,
-        )
-    ingredient = _ingredient(line, product, formulary)
-
-    decision = _from_asp_crosswalk(work, ndc_11, product)
-    if decision is None:
-        decision = _from_noc_crosswalk(work, ndc_11, product, ingredient, formulary, compounded_code)
-    if decision is None:
-        decision = _from_descriptors(work, ndc_11, product, ingredient, formulary, compounded_code)
-    _check_line_code(work)
-    return _finish(work, decision)
-
-
-def _read_ndc(work: _Work) -> str | None:
+def _decide(work: _Work, compounded_code: str | None) -> Decision:
     drug = work.line.drug
-    if drug is None or not drug.ndc:
-        work.step("ndc", "none", "the line gives no NDC, so the crosswalks cannot be consulted", "input")
-        return None
-    try:
-        ndc = parse_ndc(drug.ndc, resolve=work.store.known_ndc_11s)
-    except InvalidNDC as error:
-        work.step("ndc", "unreadable", error.message, "NDC 10->11 digit rules (noc-rules.md 1.8)")
-        return None
-    work.step(
-        "ndc",
-        ndc.ndc_11,
-        f'"{drug.ndc}" in 11-digit 5-4-2 billing form',
-        "837P TR3 loop 2410 LIN03 (N4 qualifier, 11 digits); noc-rules.md 1.8",
-    )
-    return ndc.ndc_11
+    facts = work.parts.drug(drug.ndc if drug else None)
+    work.trace.extend(facts.steps)
+    answer = _from_asp_crosswalk(work, facts)
+    if answer is None:
+        ingredient = _ingredient(work.line, facts.product, facts.formulary)
+        answer = _from_noc_crosswalk(work, facts, ingredient, compounded_code)
+        if answer is None:
+            answer = _from_descriptors(work, facts, ingredient, compounded_code)
+    _check_line_code(work)
+    return _finish(work, facts, answer)
 
 
 def _ingredient(line: ClaimLine, product: Product | None, formulary: dict[str, object] | None) -> str | None:
@@ -174,308 +151,179 @@ def _ingredient(line: ClaimLine, product: Product | None, formulary: dict[str, o
     return name
 
 
-def _from_asp_crosswalk(work: _Work, ndc_11: str | None, product: Product | None) -> Decision | None:
-    release = work.release("asp_crosswalk", "ASP NDC-HCPCS crosswalk")
+def _from_asp_crosswalk(work: _Work, facts: DrugFacts) -> _Answer | None:
+    release = work.release("asp_crosswalk")
+    ndc_11 = facts.ndc_11
     if ndc_11 is None or release is None:
         return None
-    rows = work.store.crosswalk_rows(release, ndc_11)
-    if not rows:
-        work.step(
-            "asp_crosswalk",
-            "not listed",
-            f"NDC {ndc_11} is not in the {release.release} ASP crosswalk",
-            f"{ASP_XW_SOURCE}, {release.release}",
-        )
+    line = work.line
+    is_opps = line.setting in OPPS_SETTINGS
+    answers = work.parts.table("asp_crosswalk")
+    key = (release.id, ndc_11, is_opps, line.hcpcs)
+    answer = answers.get(key)
+    if answer is None:
+        answer = answers[key] = asp_crosswalk(work.store, release, ndc_11, is_opps, line.hcpcs)
+    steps, findings, listed = answer
+    work.trace.extend(steps)
+    work.findings.extend(findings)
+    if listed is None:
         return None
-    setting = work.line.setting
-    usable = [r for r in rows if not (r.hcpcs or "").startswith("C") or setting in OPPS_SETTINGS]
-    for row in rows:
-        if row not in usable:
-            work.step(
-                "asp_crosswalk",
-                f"{row.hcpcs} set aside",
-                "a C-code, for OPPS/ASC claims only",
-                f"{ASP_XW_SOURCE}, {release.release}",
-            )
-    codes = sorted({r.hcpcs for r in usable if r.hcpcs})
-    if not codes:
-        return None
-    source = f"{ASP_XW_SOURCE}, {release.release}"
-    chosen = _choose_listed_code(work, codes, source)
-    row = next((r for r in usable if r.hcpcs == chosen), usable[0])
-    units, waste = _specific_units(work, row) if chosen else (None, None)
-    return Decision(
-        code=chosen,
-        kind="specific",
-        units=units,
-        ndc_11=ndc_11,
-        waste_units=waste,
-        hcpcs_dosage=row.hcpcs_dosage or None,
-        candidates=tuple(codes) if len(codes) > 1 else (),
-        product=product,
+    units, waste = _specific_units(work, listed.row.hcpcs_dosage) if listed.code else (None, None)
+    return _Answer(
+        listed.code,
+        "specific",
+        units,
+        waste,
+        listed.row.hcpcs_dosage or None,
+        listed.codes if len(listed.codes) > 1 else (),
     )
 
 
-def _choose_listed_code(work: _Work, codes: list[str], source: str) -> str | None:
-    line_code = work.line.hcpcs
-    if len(codes) == 1:
-        work.step(
-            "asp_crosswalk",
-            codes[0],
-            "the crosswalk in force on the date of service lists this NDC under a "
-            "specific code, so a NOC code is wrong",
-            source,
-        )
-        return codes[0]
-    if line_code in codes:
-        work.step(
-            "asp_crosswalk",
-            line_code,
-            f"the NDC is listed under {', '.join(codes)}; the line's own code is one of them",
-            source,
-        )
-        return line_code
-    work.step(
-        "asp_crosswalk", "several codes", f"the NDC is listed under {', '.join(codes)}: not guessed", source
-    )
-    work.findings.append(
-        Finding(
-            "MULTIPLE_SPECIFIC_CODES",
-            "error",
-            "hcpcs",
-            f"The crosswalk lists this NDC under {len(codes)} codes ({', '.join(codes)}); a NOC code is wrong, and "
-            "which of these applies depends on the product and the payer.",
-            f"Bill one of {', '.join(codes)} (check the descriptors and the payer's policy for this product).",
-            source,
-        )
-    )
-    return None
-
-
-def _specific_units(work: _Work, row: CrosswalkRow) -> tuple[Decimal | None, Decimal | None]:
-    dosage = parse_amount(row.hcpcs_dosage)
+def _specific_units(work: _Work, hcpcs_dosage: str) -> tuple[Decimal | None, Decimal | None]:
     drug = work.line.drug
-    if dosage is None or drug is None or drug.dose is None:
-        work.step(
-            "units",
-            "not computed",
-            f"give the dose administered to compute units of {row.hcpcs_dosage}"
-            if dosage
-            else f'the HCPCS dosage "{row.hcpcs_dosage}" is not a measurable amount',
-            ROUNDING_SOURCE,
-        )
-        return None, None
-    units = billing_units(drug.dose, dosage)
-    if units is None:
-        work.step(
-            "units", "not computed", f"{drug.dose} cannot be expressed in {dosage.unit}", ROUNDING_SOURCE
-        )
-        return None, None
-    work.step(
-        "units",
-        str(units),
-        f"{drug.dose} / {row.hcpcs_dosage} per unit, rounded up to a whole unit",
-        ROUNDING_SOURCE,
-    )
-    waste = billing_units(drug.wasted, dosage) if drug.wasted and drug.wasted.value > 0 else None
-    if waste:
-        work.step("waste_units", str(waste), f"{drug.wasted} discarded / {row.hcpcs_dosage}", JZ_SOURCE)
-    return units, waste
+    answer = work.parts.units(hcpcs_dosage, drug.dose if drug else None, drug.wasted if drug else None)
+    work.trace.extend(answer.steps)
+    return answer.units, answer.waste_units
 
 
 def _from_noc_crosswalk(
-    work: _Work,
-    ndc_11: str | None,
-    product: Product | None,
-    ingredient: str | None,
-    formulary: dict[str, object] | None,
-    compounded_code: str | None,
-) -> Decision | None:
-    release = work.release("noc_crosswalk", "ASP NOC NDC-HCPCS crosswalk")
+    work: _Work, facts: DrugFacts, ingredient: str | None, compounded_code: str | None
+) -> _Answer | None:
+    release = work.release("noc_crosswalk")
+    ndc_11 = facts.ndc_11
     if ndc_11 is None or release is None:
         return None
-    rows = work.store.noc_crosswalk_rows(release, ndc_11)
-    if not rows:
+    answers = work.parts.table("noc_crosswalk")
+    listed = answers.get((release.id, ndc_11), _MISSING)
+    if listed is _MISSING:
+        listed = answers[release.id, ndc_11] = noc_crosswalk(work.store, release, ndc_11)
+    if listed is None:
         return None
-    work.step(
-        "noc_crosswalk",
-        "listed",
-        f"NDC {ndc_11} is in the {release.release} NOC crosswalk "
-        f"({rows[0].short_description}, {rows[0].hcpcs_dosage}): a NOC code is right, whatever a descriptor "
-        "seems to match",
-        f"{NOC_XW_SOURCE}, {release.release}",
-    )
-    nature = _nature(work, product, ingredient, formulary, None)
-    return _noc_decision(work, ndc_11, product, nature, compounded_code, hcpcs_dosage=rows[0].hcpcs_dosage)
+    step, hcpcs_dosage = listed  # type: ignore[misc]
+    work.trace.append(step)
+    nature = _nature(work, facts, ingredient, None)
+    return _noc_answer(work, facts, nature, compounded_code, hcpcs_dosage=hcpcs_dosage)
 
 
 def _from_descriptors(
-    work: _Work,
-    ndc_11: str | None,
-    product: Product | None,
-    ingredient: str | None,
-    formulary: dict[str, object] | None,
-    compounded_code: str | None,
-) -> Decision:
-    line = work.line
-    release = work.release("hcpcs", "HCPCS Level II code set")
+    work: _Work, facts: DrugFacts, ingredient: str | None, compounded_code: str | None
+) -> _Answer:
+    line, drug, product = work.line, work.line.drug, facts.product
+    release = work.release("hcpcs")
     key = search_key(ingredient) if ingredient else None
-    matches = []
-    if line.drug and "compounded" in line.drug.category:
-        # A compounded preparation is not a commercial product: no specific code describes it.
-        work.step("descriptors", "not searched", "a compounded drug has no product-specific code",
-                  "noc-rules.md 4 (panaceainc; CMS ch.17 §90.2/90.3)")  # fmt: skip
-        key = None
-    if release is not None and key and ingredient:
-        route = _route_for_search(work, product)
-        found = work.store.hcpcs_search(release, key)
-        matches = match_descriptors(
-            found, ingredient, day=line.date_of_service, route=route, setting=line.setting
-        )
-    elif not ingredient and key is None:
-        work.step(
-            "descriptors",
-            "not searched",
-            "no drug name or FDA product to search the descriptors for",
-            HCPCS_SOURCE,
-        )
-    source = f"{HCPCS_SOURCE}, {release.release}" if release else HCPCS_SOURCE
-    set_aside = [m for m in matches if m.excluded_because]
-    for m in set_aside[:MAX_SET_ASIDE_STEPS]:
-        work.step("descriptors", f"{m.code.hcpcs} set aside", m.excluded_because or "", source)
-    if len(set_aside) > MAX_SET_ASIDE_STEPS:
-        others = ", ".join(m.code.hcpcs for m in set_aside[MAX_SET_ASIDE_STEPS:])
-        work.step("descriptors", f"{len(set_aside) - MAX_SET_ASIDE_STEPS} more set aside", others, source)
-    usable = [m for m in matches if not m.excluded_because]
-    if not usable and key and release is not None:
-        work.step(
-            "descriptors",
-            "no match",
-            f'no code effective on {line.date_of_service} names "{key}" for this route and setting',
-            source,
-        )
-    chemo = next((m.code.hcpcs for m in matches if "J9000" <= m.code.hcpcs <= "J9999"), None)
-    nature = _nature(work, product, ingredient, formulary, chemo)
-    # "Exact and unique": one usable code, and it names the drug exactly. A second usable
-    # code (a labeler-specific or biosimilar code) means a person must choose.
-    if len(usable) == 1 and usable[0].is_exact:
-        return _descriptor_code(work, usable[0].code, ndc_11, product, nature, source)
-    if usable:
-        codes = tuple(m.code.hcpcs for m in usable)
-        work.step(
-            "descriptors",
-            "probable: " + ", ".join(codes),
-            f'descriptors name "{key}" but no single exact match: a person should compare them with the drug',
-            source,
-        )
-        return replace(_noc_decision(work, ndc_11, product, nature, compounded_code), candidates=codes)
-    return _noc_decision(work, ndc_11, product, nature, compounded_code)
+    is_compounded = bool(drug and "compounded" in drug.category)
+    route = drug.route if drug and drug.route else (product.route if product else None)
+    if release is not None and key and ingredient and not is_compounded:
+        wanted: tuple[object, ...] = (release.id, key, ingredient, route, line.setting, line.date_of_service)
+    else:  # nothing is searched: the steps depend on no route, setting or day
+        wanted = (release.id if release else None, key, ingredient, is_compounded)
+    searches = work.parts.table("descriptors")
+    search = searches.get(wanted)
+    if search is None:
+        search = searches[wanted] = search_descriptors(
+            work.store, release, key, ingredient, is_compounded=is_compounded, route=route,
+            setting=line.setting, day=line.date_of_service,
+        )  # fmt: skip
+    work.trace.extend(search.steps)
+    nature = _nature(work, facts, ingredient, search.chemotherapy_code)
+    if search.exact is not None:
+        work.trace.append(search.exact_step)
+        units, waste = _specific_units(work, search.exact_dosage)
+        return _Answer(search.exact.hcpcs, "specific", units, waste, search.exact_dosage or None, (), nature)
+    if search.probable_step is not None:
+        work.trace.append(search.probable_step)
+        return _noc_answer(work, facts, nature, compounded_code)._replace(candidates=search.usable_codes)
+    return _noc_answer(work, facts, nature, compounded_code)
 
 
-def _descriptor_code(
-    work: _Work, code: HCPCSCode, ndc_11: str | None, product: Product | None, nature: Nature, source: str
-) -> Decision:
-    work.step(
-        "descriptors",
-        code.hcpcs,
-        f'"{code.long_description}" names this drug exactly and is effective on the date of service',
-        source,
-    )
-    dosage = descriptor_dosage(code.long_description)
-    row = CrosswalkRow(
-        hcpcs=code.hcpcs,
-        ndc_11=ndc_11 or "",
-        drug_name="",
-        labeler="",
-        hcpcs_dosage=str(dosage) if dosage else "",
-        package_size="",
-        package_quantity="",
-        billing_units="",
-        billing_units_per_package="",
-    )
-    units, waste = _specific_units(work, row)
-    return Decision(
-        code=code.hcpcs,
-        kind="specific",
-        units=units,
-        ndc_11=ndc_11,
-        waste_units=waste,
-        hcpcs_dosage=str(dosage) if dosage else None,
-        nature=nature.categories,
-        nature_is_guessed=nature.is_guessed,
-        product=product,
-    )
-
-
-def _noc_decision(
+def _noc_answer(
     work: _Work,
-    ndc_11: str | None,
-    product: Product | None,
+    facts: DrugFacts,
     nature: Nature,
     compounded_code: str | None,
     *,
     hcpcs_dosage: str | None = None,
-) -> Decision:
+) -> _Answer:
     line = work.line
-    compounded = (
-        compounded_code or DEFAULT_COMPOUNDED_CODE["medicare" if is_medicare_payer(line.payer) else "other"]
+    compounded = compounded_code or DEFAULT_COMPOUNDED_CODE["medicare" if work.is_medicare else "other"]
+    approval = line.drug.fda_approval_date if line.drug else None
+    answers = work.parts.table("noc_code")
+    # The product follows from the NDC; the choice reads the nature's categories and route only.
+    key = (
+        facts.ndc_11,
+        nature.categories,
+        nature.route,
+        line.setting,
+        work.is_medicare,
+        compounded,
+        approval,
     )
-    approval = _approval_date(work, product)
-    choice = choose_noc_code(line, nature, compounded_code=compounded, approval_date=approval)
-    work.step("noc_code", choice.code, choice.reason, choice.source)
-    work.step(
-        "units", "1", "a NOC drug line is billed as 1 unit; the narrative carries the dose", NOC_UNITS_SOURCE
-    )
-    return Decision(
-        code=choice.code,
-        kind="noc",
-        units=Decimal(1),
-        ndc_11=ndc_11,
-        nature=nature.categories,
-        nature_is_guessed=nature.is_guessed,
-        hcpcs_dosage=hcpcs_dosage,
-        product=product,
-    )
+    answer = answers.get(key)
+    if answer is None:
+        answer = answers[key] = _noc_code(work, facts.product, nature, compounded)
+    code, steps = answer
+    work.trace.extend(steps)
+    return _Answer(code, "noc", ONE_UNIT, None, hcpcs_dosage, (), nature)
 
 
-def _nature(
-    work: _Work,
+def _noc_code(work: _Work, product: Product | None, nature: Nature, compounded: str) -> tuple[str, Steps]:
+    steps: list[TraceStep] = []
+    approval = _approval_date(work, product, steps)
+    choice = choose_noc_code(work.line, nature, compounded_code=compounded, approval_date=approval)
+    steps.append(TraceStep("noc_code", choice.code, choice.reason, choice.source))
+    steps.append(NOC_UNITS_STEP)
+    return choice.code, tuple(steps)
+
+
+def _nature(work: _Work, facts: DrugFacts, ingredient: str | None, chemo: str | None) -> Nature:
+    # The product, formulary row and ingredient follow from the NDC and the drug's name.
+    drug = work.line.drug
+    if drug is None:
+        key: tuple[object, ...] = (facts.ndc_11, chemo, work.has_neoplasm_dx)
+    else:
+        key = (facts.ndc_11, drug.category, drug.route, drug.name, chemo, work.has_neoplasm_dx)
+    answers = work.parts.table("nature")
+    answer = answers.get(key)
+    if answer is None:
+        answer = answers[key] = _infer_nature(work.line, facts.product, ingredient, facts.formulary, chemo)
+    nature, step = answer
+    work.trace.append(step)
+    return nature  # type: ignore[no-any-return]
+
+
+def _infer_nature(
+    line: ClaimLine,
     product: Product | None,
     ingredient: str | None,
     formulary: dict[str, object] | None,
     chemo: str | None,
-) -> Nature:
+) -> tuple[Nature, TraceStep]:
     category = str(formulary["category"]) if formulary and formulary.get("category") else None
-    nature = infer_nature(
-        work.line, product, ingredient, formulary_category=category, chemotherapy_code=chemo
-    )
+    nature = infer_nature(line, product, ingredient, formulary_category=category, chemotherapy_code=chemo)
     label = ", ".join(nature.categories) or "no special category"
     if nature.route:
         label += f"; route {nature.route}"
-    work.step(
+    step = TraceStep(
         "nature",
         label,
         "; ".join(nature.evidence) or "no evidence of a special category",
         "guessed from name evidence: confirm" if nature.is_guessed else "input and loaded data",
     )
-    return nature
+    return nature, step
 
 
-def _route_for_search(work: _Work, product: Product | None) -> str | None:
-    drug = work.line.drug
-    return route_class(drug.route if drug and drug.route else (product.route if product else None))
-
-
-def _approval_date(work: _Work, product: Product | None) -> date | None:
+def _approval_date(work: _Work, product: Product | None, steps: list[TraceStep]) -> date | None:
     drug = work.line.drug
     if drug and drug.fda_approval_date:
         return drug.fda_approval_date
     if product and product.start_marketing_date:
-        work.step(
-            "approval_date",
-            product.start_marketing_date.isoformat(),
-            "the FDA start-marketing date stands in for the approval date",
-            product.source,
+        steps.append(
+            TraceStep(
+                "approval_date",
+                product.start_marketing_date.isoformat(),
+                "the FDA start-marketing date stands in for the approval date",
+                product.source,
+            )
         )
         return product.start_marketing_date
     return None
@@ -484,88 +332,76 @@ def _approval_date(work: _Work, product: Product | None) -> date | None:
 def _check_line_code(work: _Work) -> None:
     """Record whether the line's own code exists on the DOS in the HCPCS release consulted."""
     code = work.line.hcpcs
-    release = work.store.release_in_force("hcpcs", work.line.date_of_service)
-    if not code or release is None:
+    if not code:
         return
-    found = work.store.hcpcs_code(release, code)
+    day = work.line.date_of_service
+    steps = work.parts.table("line_code")
+    step = steps.get((code, day), _MISSING)
+    if step is _MISSING:
+        step = steps[code, day] = _line_code_step(work.store, code, day)
+    if step is not None:
+        work.trace.append(step)  # type: ignore[arg-type]
+
+
+def _line_code_step(store: Store, code: str, day: date) -> TraceStep | None:
+    release = store.release_in_force("hcpcs", day)
+    if release is None:
+        return None
+    found = store.hcpcs_code(release, code)
     source = f"{HCPCS_SOURCE}, {release.release}"
     if found is None:
-        work.step(
+        return TraceStep(
             "line_code", f"{code} unknown", f"{code} is not in the HCPCS release {release.release}", source
         )
-    elif not found.is_valid_on(work.line.date_of_service):
-        work.step(
-            "line_code",
-            f"{code} not valid",
-            f"{code} is not effective on {work.line.date_of_service} "
-            f"(added {found.add_date}, terminated {found.termination_date})",
-            source,
+    if not found.is_valid_on(day):
+        reason = (
+            f"{code} is not effective on {day} (added {found.add_date}, terminated {found.termination_date})"
         )
-    else:
-        work.step("line_code", f"{code} valid", f"{code} is effective on {work.line.date_of_service}", source)
+        return TraceStep("line_code", f"{code} not valid", reason, source)
+    return TraceStep("line_code", f"{code} valid", f"{code} is effective on {day}", source)
 
 
-def _finish(work: _Work, decision: Decision) -> Decision:
-    modifiers = _recommended_modifiers(work, decision)
-    # Built field by field: dataclasses.replace costs more than the rest of a decision.
+def _finish(work: _Work, facts: DrugFacts, answer: _Answer) -> Decision:
+    modifiers = _recommended_modifiers(work, facts.product, answer)
+    nature = answer.nature
     return Decision(
-        code=decision.code,
-        kind=decision.kind,
-        units=decision.units,
-        ndc_11=decision.ndc_11,
+        code=answer.code,
+        kind=answer.kind,  # type: ignore[arg-type]
+        units=answer.units,
+        ndc_11=facts.ndc_11,
         modifiers=modifiers,
-        waste_units=decision.waste_units,
-        nature=decision.nature,
-        nature_is_guessed=decision.nature_is_guessed,
-        hcpcs_dosage=decision.hcpcs_dosage,
-        candidates=decision.candidates,
-        product=decision.product,
+        waste_units=answer.waste_units,
+        nature=nature.categories if nature else (),
+        nature_is_guessed=nature.is_guessed if nature else False,
+        hcpcs_dosage=answer.hcpcs_dosage,
+        candidates=answer.candidates,
+        product=facts.product,
         trace=tuple(work.trace),
         findings=tuple(work.findings),
-        data_release=dict(work.releases),
+        data_release=work.releases,
     )
 
 
-def _recommended_modifiers(work: _Work, decision: Decision) -> tuple[str, ...]:
+def _recommended_modifiers(work: _Work, product: Product | None, answer: _Answer) -> tuple[str, ...]:
     line, drug = work.line, work.line.drug
     modifiers: list[str] = []
     container = drug.container if drug else None
-    if (
-        container is None
-        and decision.product
-        and "SINGLE-DOSE" in (decision.product.package_description or "").upper()
-    ):
+    if container is None and product and "SINGLE-DOSE" in (product.package_description or "").upper():
         container = "single-dose"
-        work.step(
-            "container",
-            "single-dose",
-            "the FDA package description says SINGLE-DOSE",
-            decision.product.source,
-        )
-    if container == "single-dose" and line.date_of_service >= JZ_REQUIRED_FROM and decision.code:
-        if decision.waste_units or (drug and drug.wasted and drug.wasted.value > 0):
-            work.step(
-                "modifiers", "JW on a second line", "part of a single-dose container was discarded", JZ_SOURCE
-            )
+        reason = "the FDA package description says SINGLE-DOSE"
+        work.trace.append(TraceStep("container", "single-dose", reason, product.source))
+    if container == "single-dose" and line.date_of_service >= JZ_REQUIRED_FROM and answer.code:
+        if answer.waste_units or (drug and drug.wasted and drug.wasted.value > 0):
+            work.trace.append(JW_STEP)
         else:
             modifiers.append("JZ")
-            work.step("modifiers", "JZ", "single-dose container with nothing discarded", JZ_SOURCE)
+            work.trace.append(JZ_STEP)
     if drug and drug.investigational and drug.investigational.study_id:
         modifiers.append("Q0")
-        work.step(
-            "modifiers",
-            "Q0",
-            "an investigational item in an approved clinical study",
-            "CMS CR 8401; NCD 310.1 (noc-rules.md 2.3)",
-        )
+        work.trace.append(Q0_STEP)
     if line.is_340b and line.date_of_service >= JG_REQUIRED_FROM:
         modifiers.append("JG")
-        work.step(
-            "modifiers",
-            "JG",
-            "a drug acquired under the 340B program (TB instead for the hospital types that report TB)",
-            "CMS 340B modifier guidance, required from 2024-01-01 (noc-rules.md 2.2)",
-        )
+        work.trace.append(JG_STEP)
     return tuple(modifiers)
 
 
