@@ -75,7 +75,7 @@ class PayerProfile:
     sources: dict[str, str] = field(default_factory=dict)
     severities: dict[str, str] = field(default_factory=dict)
     # Findings of pure checks already worked out under this profile (nocrx.rules.context.remembered).
-    memo: dict[object, tuple[Any, ...]] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def source(self, path: str) -> str:
         """Where a setting's value comes from: "medicare-palmetto narrative.per_ml_banned: https://..."."""

@@ -6,10 +6,9 @@ without one asks "how do I bill this?", so the checks look at the decision's ans
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from nocrx.codes.ndc import parse_ndc
 from nocrx.decide.noc_code import NOC_CODES
@@ -26,9 +25,12 @@ NOC_DRUG_CODES = NOC_CODES  # one list, kept with the NOC choice in nocrx.decide
 COMPOUND_CATEGORY = "compounded"
 
 
-@dataclass(frozen=True, slots=True)
-class CheckContext:
-    """The line as billed (or as nocrx would bill it) and the optional reference-data store."""
+class CheckContext(NamedTuple):
+    """The line as billed (or as nocrx would bill it) and the optional reference-data store.
+
+    A named tuple rather than a frozen dataclass: one is built per line, and a frozen dataclass
+    sets each of its ten fields through ``object.__setattr__``.
+    """
 
     code: str | None
     units: Decimal | None
@@ -53,17 +55,17 @@ def make_context(line: ClaimLine, decision: Decision, store: Store | None) -> Ch
     modifiers = line.modifiers if as_billed else tuple(dict.fromkeys((*line.modifiers, *decision.modifiers)))
     is_noc = is_noc_code(code, decision, store)
     return CheckContext(
-        code=code,
-        units=units,
-        modifiers=modifiers,
-        is_noc=is_noc,
-        is_compound=is_compound(line, decision),
-        as_billed=as_billed,
-        ndc_11=decision.ndc_11 or _ndc_11(line),
+        code,
+        units,
+        modifiers,
+        is_noc,
+        is_compound(line, decision),
+        as_billed,
+        decision.ndc_11 or _ndc_11(line),
         # The estimate is for what nocrx says to bill: the decision's code and units when it has them.
-        price=_price(line, decision, code, units, store, is_noc=is_noc),
-        store=store,
-        modifier_set=frozenset(modifiers),
+        _price(line, decision, code, units, store, is_noc=is_noc),
+        store,
+        frozenset(modifiers),
     )
 
 
@@ -131,6 +133,22 @@ def remembered(
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
         found = memo[key] = tuple(compute())
+    return found
+
+
+def shared_finding(make: Callable[..., Finding], profile: PayerProfile, *args: Hashable) -> Finding:
+    """``make(profile, *args)``, made once per profile and arguments and shared by the lines that get it.
+
+    Findings are immutable, and most repeat across a batch (the same constant message, or the same
+    code and modifier). ``make`` reads nothing but its arguments, so they are the whole key.
+    """
+    key = (make, *args)
+    memo = profile.memo
+    found: Finding | None = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        found = memo[key] = make(profile, *args)
     return found
 
 

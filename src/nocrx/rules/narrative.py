@@ -151,6 +151,17 @@ def amounts(text: str) -> tuple[tuple[Decimal, str], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=16384)
+def amounts_in(text: str, unit: str) -> tuple[tuple[Decimal, str], ...]:
+    """The amounts a narrative states in ``unit`` (singular or plural, any case).
+
+    >>> amounts_in("Drug 190 mg IV, 2 mL", "MG")
+    ((Decimal('190'), 'mg'),)
+    """
+    unit = unit.lower().rstrip("s")
+    return tuple((value, written) for value, written in amounts(text) if written.rstrip("s") == unit)
+
+
 def _same_amount(value: Decimal, unit: str, dose: Amount) -> bool:
     return unit.rstrip("s") == dose.unit.lower().rstrip("s") and value == dose.value
 

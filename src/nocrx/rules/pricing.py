@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from nocrx.model import Amount, ClaimLine, Decision, PriceEstimate, format_number
@@ -30,29 +29,49 @@ def estimate_price(line: ClaimLine, decision: Decision, code: str | None, units:
     """The estimate for the billed code, or None when the data has no price for it."""
     if store is None or code is None:
         return None
-    if line.setting == "outpatient-hospital":
-        price = _opps(line, code, units, store)
+    day = line.date_of_service
+    if line.setting == "outpatient-hospital" and units is not None:
+        release = store.release_in_force("opps_addendum_b", day)
+        price = _opps(store, release, code, units) if release is not None else None
         if price is not None:
             return price
-    release = store.release_in_force("asp_pricing", line.date_of_service)
-    if release is not None and not is_noc and units is not None:
-        found = store.asp_payment_limit(release, code)
-        if found is not None:
-            limit, dosage = found
-            return PriceEstimate(
-                (limit * units).quantize(CENT, ROUND_HALF_UP),
-                f"ASP payment limit ${limit} per {code} unit ({dosage}) x {format_number(units)} units "
-                f"({release.label})", src.ASP_LAW,
-            )  # fmt: skip
-    if is_noc:
-        return _noc_file(line, decision, store)
-    return None
+    if not is_noc:
+        release = store.release_in_force("asp_pricing", day)
+        return _asp(store, release, code, units) if release is not None and units is not None else None
+    return _noc_file(line, decision, store)
 
 
-def _opps(line: ClaimLine, code: str, units: Decimal | None, store: Store) -> PriceEstimate | None:
-    release = store.release_in_force("opps_addendum_b", line.date_of_service)
-    entry = store.opps_entry(release, code) if release else None
-    if release is None or entry is None or units is None:
+# An estimate is a pure function of the release, the code and the units: worked out once per store
+# (whose memo is cleared when it loads data). The units are keyed as written, since they are printed.
+
+
+def _asp(store: Store, release: Release, code: str, units: Decimal) -> PriceEstimate | None:
+    return store.memoised(
+        ("rules.asp_price", release.id, code, str(units)), lambda: _asp_price(store, release, code, units)
+    )
+
+
+def _asp_price(store: Store, release: Release, code: str, units: Decimal) -> PriceEstimate | None:
+    found = store.asp_payment_limit(release, code)
+    if found is None:
+        return None
+    limit, dosage = found
+    return PriceEstimate(
+        (limit * units).quantize(CENT, ROUND_HALF_UP),
+        f"ASP payment limit ${limit} per {code} unit ({dosage}) x {format_number(units)} units "
+        f"({release.label})", src.ASP_LAW,
+    )  # fmt: skip
+
+
+def _opps(store: Store, release: Release, code: str, units: Decimal) -> PriceEstimate | None:
+    return store.memoised(
+        ("rules.opps_price", release.id, code, str(units)), lambda: _opps_price(store, release, code, units)
+    )
+
+
+def _opps_price(store: Store, release: Release, code: str, units: Decimal) -> PriceEstimate | None:
+    entry = store.opps_entry(release, code)
+    if entry is None:
         return None
     indicator, apc, rate = entry
     if rate is None:
@@ -63,9 +82,11 @@ def _opps(line: ClaimLine, code: str, units: Decimal | None, store: Store) -> Pr
 
 
 def _noc_file(line: ClaimLine, decision: Decision, store: Store) -> PriceEstimate | None:
-    release = store.release_in_force("noc_pricing", line.date_of_service)
     drug = line.drug
-    if release is None or drug is None or drug.dose is None:
+    if drug is None or drug.dose is None:
+        return None
+    release = store.release_in_force("noc_pricing", line.date_of_service)
+    if release is None:
         return None
     by_name = _noc_index(store, release)
     for name in _names(line, decision):
@@ -80,11 +101,18 @@ def _noc_file(line: ClaimLine, decision: Decision, store: Store) -> PriceEstimat
     return None
 
 
-@lru_cache(maxsize=8)
 def _noc_index(store: Store, release: Release) -> dict[str, tuple[tuple[str, str, Decimal], ...]]:
     """The NOC pricing rows of a release by lower-case generic name (built once per store and release)."""
+    return store.memoised(
+        ("rules.noc_index", release.id), lambda: _index_by_name(store.noc_payment_limits(release))
+    )
+
+
+def _index_by_name(
+    rows: tuple[tuple[str, str, Decimal], ...],
+) -> dict[str, tuple[tuple[str, str, Decimal], ...]]:
     index: dict[str, list[tuple[str, str, Decimal]]] = {}
-    for row in store.noc_payment_limits(release):
+    for row in rows:
         index.setdefault(row[0].strip().lower(), []).append(row)
     return {name: tuple(rows) for name, rows in index.items()}
 

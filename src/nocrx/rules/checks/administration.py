@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
-from nocrx.rules.context import CheckContext, finding
+from nocrx.rules.context import CheckContext, finding, shared_finding
 from nocrx.rules.narrative import route_abbreviation
 
 # CPT drug administration families (Noridian JEA; noc-rules.md 4): hydration, therapeutic,
@@ -45,10 +45,14 @@ def check_administration(
     route = route_abbreviation(line.drug.route if line.drug else None)
     oral = route in NO_ADMINISTRATION_ROUTES or (context.code or "").startswith("J8")
     if not line.administration and not oral and context.code is not None:
-        yield finding(
-            "ADMINISTRATION_MISSING", "administration",
-            "The claim has no administration service for this drug; the drug line pays only for the supply.",
-            "Add the administration CPT on its own line (e.g. 96413 chemotherapy infusion, 96365 IV infusion, "
-            "96372 SC/IM injection), unless the drug was not administered by the provider.",
-            profile,
-        )  # fmt: skip
+        yield shared_finding(_administration_missing, profile)
+
+
+def _administration_missing(profile: PayerProfile) -> Finding:
+    return finding(
+        "ADMINISTRATION_MISSING", "administration",
+        "The claim has no administration service for this drug; the drug line pays only for the supply.",
+        "Add the administration CPT on its own line (e.g. 96413 chemotherapy infusion, 96365 IV infusion, "
+        "96372 SC/IM injection), unless the drug was not administered by the provider.",
+        profile,
+    )  # fmt: skip

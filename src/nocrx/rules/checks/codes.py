@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules import sources as src
-from nocrx.rules.context import NOC_DRUG_CODES, CheckContext, finding
+from nocrx.rules.context import NOC_DRUG_CODES, CheckContext, finding, shared_finding
 
 OPPS_SETTINGS = ("outpatient-hospital", "asc")
 
@@ -20,7 +20,7 @@ def check_code(
     if billed is None or billed not in NOC_DRUG_CODES:
         return
     if decision.kind == "specific" and decision.code:
-        yield _specific_exists(billed, decision, profile)
+        yield shared_finding(_specific_exists, profile, billed, decision.code, _units(decision))
     elif decision.kind != "specific" and decision.candidates:
         yield _probable(billed, decision, profile)
     # Without a known nature the decision's code is only the default (J3490): nothing to contradict.
@@ -37,13 +37,12 @@ def check_code(
         )  # fmt: skip
 
 
-def _specific_exists(billed: str, decision: Decision, profile: PayerProfile) -> Finding:
-    what, fix = decision.code, f"Bill {decision.code} with {_units(decision)} instead of {billed}."
+def _specific_exists(profile: PayerProfile, billed: str, code: str, units: str) -> Finding:
     return finding(
         "SPECIFIC_CODE_EXISTS", "hcpcs",
-        f"{billed} is an unclassified code, but {what} describes this drug on the date of service; "
+        f"{billed} is an unclassified code, but {code} describes this drug on the date of service; "
         "a NOC line for a drug that has a code may be rejected.",
-        fix, profile,
+        f"Bill {code} with {units} instead of {billed}.", profile,
     )  # fmt: skip
 
 

@@ -4,11 +4,12 @@ and off-label or label-restricted use flagged for documentation with the compend
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules import icd10
-from nocrx.rules.context import CheckContext, finding, remembered
+from nocrx.rules.context import CheckContext, finding, remembered, shared_finding
 
 TRIAL_DIAGNOSIS = "Z00.6"
 
@@ -17,12 +18,15 @@ def check_diagnoses(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
 ) -> Iterator[Finding]:
     """At least one diagnosis, each valid and billable in the bundled ICD-10-CM code set."""
-    day = None if icd10.covers(line.date_of_service) else line.date_of_service
-    yield from remembered(profile, ("diagnoses", line.diagnoses, day), lambda: _diagnoses(line, profile))
+    diagnoses = line.diagnoses
+    yield from remembered(profile, ("diagnoses", diagnoses), lambda: _diagnoses(diagnoses, profile))
+    day = line.date_of_service
+    if diagnoses and not icd10.covers(day):
+        yield shared_finding(_code_set_year, profile, day)
 
 
-def _diagnoses(line: ClaimLine, profile: PayerProfile) -> Iterator[Finding]:
-    if not line.diagnoses:
+def _diagnoses(diagnoses: tuple[str, ...], profile: PayerProfile) -> Iterator[Finding]:
+    if not diagnoses:
         if profile.diagnosis_required:
             yield finding(
                 "DIAGNOSIS_MISSING", "diagnoses",
@@ -32,7 +36,7 @@ def _diagnoses(line: ClaimLine, profile: PayerProfile) -> Iterator[Finding]:
                 source=profile.source("diagnosis.required"),
             )  # fmt: skip
         return
-    for i, code in enumerate(line.diagnoses):
+    for i, code in enumerate(diagnoses):
         state = icd10.status(code)
         if state == "invalid":
             yield finding("DIAGNOSIS_INVALID", f"diagnoses[{i}]",
@@ -44,11 +48,13 @@ def _diagnoses(line: ClaimLine, profile: PayerProfile) -> Iterator[Finding]:
                           f"{icd10.normalise(code)} ({icd10.description(code)}) is a heading with more specific "
                           f"codes beneath it; it cannot be billed ({icd10.CODE_SET}).",
                           "Code to the highest specificity (a code with no children).", profile)  # fmt: skip
-    if not icd10.covers(line.date_of_service):
-        yield finding("DIAGNOSIS_CODE_SET_YEAR", "diagnoses",
-                      f"The diagnoses were checked against the {icd10.CODE_SET}; the date of service "
-                      f"{line.date_of_service.isoformat()} falls in another fiscal year, whose code set may differ.",
-                      "Confirm the codes in the ICD-10-CM release for the date of service.", profile)  # fmt: skip
+
+
+def _code_set_year(profile: PayerProfile, day: date) -> Finding:
+    return finding("DIAGNOSIS_CODE_SET_YEAR", "diagnoses",
+                   f"The diagnoses were checked against the {icd10.CODE_SET}; the date of service "
+                   f"{day.isoformat()} falls in another fiscal year, whose code set may differ.",
+                   "Confirm the codes in the ICD-10-CM release for the date of service.", profile)  # fmt: skip
 
 
 def check_diagnosis_support(
@@ -59,22 +65,26 @@ def check_diagnosis_support(
         return
     neoplasm = any(icd10.is_neoplasm(code) for code in line.diagnoses)
     if context.code in profile.diagnosis_neoplasm_codes and not neoplasm:
-        yield finding(
-            "DIAGNOSIS_NOT_SUPPORTING", "diagnoses",
-            f"{context.code} is the unclassified antineoplastic code, but no diagnosis is a neoplasm (C00-D49).",
-            "Point the line to the cancer diagnosis; if the drug treats a non-cancer condition, bill the NOC "
-            "code for its nature (e.g. J3490) and document the indication.",
-            profile, source=profile.source("diagnosis.neoplasm_codes"),
-            severity=profile.diagnosis_neoplasm_severity,  # type: ignore[arg-type]
-        )  # fmt: skip
+        yield shared_finding(_not_supporting, profile, context.code)
     antineoplastic = "antineoplastic" in decision.nature or (
         line.drug is not None and "antineoplastic" in line.drug.category
     )
     if antineoplastic and context.is_noc and (profile.diagnosis_label_match or not neoplasm):
-        yield _off_label(line, profile, neoplasm=neoplasm)
+        yield shared_finding(_off_label, profile, neoplasm)
 
 
-def _off_label(line: ClaimLine, profile: PayerProfile, *, neoplasm: bool) -> Finding:
+def _not_supporting(profile: PayerProfile, code: str) -> Finding:
+    return finding(
+        "DIAGNOSIS_NOT_SUPPORTING", "diagnoses",
+        f"{code} is the unclassified antineoplastic code, but no diagnosis is a neoplasm (C00-D49).",
+        "Point the line to the cancer diagnosis; if the drug treats a non-cancer condition, bill the NOC "
+        "code for its nature (e.g. J3490) and document the indication.",
+        profile, source=profile.source("diagnosis.neoplasm_codes"),
+        severity=profile.diagnosis_neoplasm_severity,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _off_label(profile: PayerProfile, neoplasm: bool) -> Finding:
     compendia = "; ".join(profile.diagnosis_compendia) or "the compendia the payer names"
     if profile.diagnosis_label_match and neoplasm:
         why = (

@@ -12,7 +12,7 @@ from nocrx.errors import InvalidNDC
 from nocrx.model import NDC_UNIT_CODES, ClaimLine, Decision, Finding, Product
 from nocrx.payers import PayerProfile
 from nocrx.rules import narrative
-from nocrx.rules.context import CheckContext, finding
+from nocrx.rules.context import CheckContext, finding, shared_finding
 
 
 def check_ndc(
@@ -61,11 +61,7 @@ def _directory(
         return
     product = product or store.product(ndc_11)
     if product is None:
-        yield finding(
-            "NDC_NOT_FOUND", "drug.ndc",
-            f"NDC {ndc_11} is not in the loaded FDA NDC directory; payers deny unknown NDCs (CO-16/M119).",
-            "Check the digits against the package label; for a kit use the outer package NDC.", profile,
-        )  # fmt: skip
+        yield shared_finding(_not_found, profile, ndc_11)
         return
     start = product.package_start_marketing_date or product.start_marketing_date
     end = product.package_end_marketing_date or product.end_marketing_date
@@ -77,6 +73,14 @@ def _directory(
             "Check the NDC of the package actually used on the date of service.", profile,
             source=f"{product.source}; CO-16/M119 https://immedicaresolutions.com/wiki/rarc-m119",
         )  # fmt: skip
+
+
+def _not_found(profile: PayerProfile, ndc_11: str) -> Finding:
+    return finding(
+        "NDC_NOT_FOUND", "drug.ndc",
+        f"NDC {ndc_11} is not in the loaded FDA NDC directory; payers deny unknown NDCs (CO-16/M119).",
+        "Check the digits against the package label; for a kit use the outer package NDC.", profile,
+    )  # fmt: skip
 
 
 def check_drug_details(
@@ -102,10 +106,7 @@ def check_drug_details(
         )  # fmt: skip
     has_strength = (drug and drug.strength) or narrative.mentions_strength(written, None)
     if profile.identification_strength_required and not has_strength and not context.is_compound:
-        yield finding("STRENGTH_MISSING", "drug.strength",
-                      f"{profile.name} wants the strength of the product (e.g. 100 mg/vial).",
-                      "Give the strength printed on the label.", profile,
-                      source=profile.source("identification.strength_required"))  # fmt: skip
+        yield shared_finding(_strength_missing, profile)
     has_route = (drug and drug.route) or narrative.mentions_route(written, None)
     if profile.identification_route_required and not has_route:
         yield finding("ROUTE_MISSING", "drug.route",
@@ -124,6 +125,13 @@ def check_drug_details(
         )
 
 
+def _strength_missing(profile: PayerProfile) -> Finding:
+    return finding("STRENGTH_MISSING", "drug.strength",
+                   f"{profile.name} wants the strength of the product (e.g. 100 mg/vial).",
+                   "Give the strength printed on the label.", profile,
+                   source=profile.source("identification.strength_required"))  # fmt: skip
+
+
 def check_quantity(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
 ) -> Iterator[Finding]:
@@ -132,12 +140,7 @@ def check_quantity(
     if drug is None or (drug.ndc is None and not decision.ndc_11):
         return
     if drug.quantity is None:
-        yield finding(
-            "QUANTITY_MISSING", "drug.quantity",
-            "The NDC has no quantity; loop 2410 CTP04 (item 24A after the unit qualifier) carries it.",
-            'Give the NDC quantity and unit, e.g. {"value": 2, "unit": "UN"} for two vials or ML for volume.',
-            profile,
-        )  # fmt: skip
+        yield shared_finding(_quantity_missing, profile)
     elif drug.quantity.unit.upper() in NDC_UNIT_CODES:
         yield from _against_package(drug.quantity.unit.upper(), decision.product, profile)
     else:
@@ -149,6 +152,15 @@ def check_quantity(
             "units) or ME (milligrams, where the payer accepts it).",
             profile,
         )  # fmt: skip
+
+
+def _quantity_missing(profile: PayerProfile) -> Finding:
+    return finding(
+        "QUANTITY_MISSING", "drug.quantity",
+        "The NDC has no quantity; loop 2410 CTP04 (item 24A after the unit qualifier) carries it.",
+        'Give the NDC quantity and unit, e.g. {"value": 2, "unit": "UN"} for two vials or ML for volume.',
+        profile,
+    )  # fmt: skip
 
 
 # FDA package descriptions end with the innermost content: "... > 10 mL in 1 VIAL, SINGLE-DOSE".

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules import sources as src
-from nocrx.rules.context import CheckContext, finding, waste_in_notes
+from nocrx.rules.context import CheckContext, finding, remembered, shared_finding, waste_in_notes
 from nocrx.rules.narrative import route_abbreviation
 
 # Pairs (or groups) that say opposite things on one line, with why and the source.
@@ -36,35 +37,47 @@ def check_modifier_rules(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
 ) -> Iterator[Finding]:
     """Allow-list, required modifiers, exclusive pairs, and route modifiers against the route."""
+    modifiers = context.modifiers
+    routed = "JA" in modifiers or "JB" in modifiers
+    route = route_abbreviation(line.drug.route if line.drug else None) if routed else None
+    # The findings read only the modifiers and the route (and the profile): made once for each pair.
+    key = ("modifier_rules", modifiers, route)
+    yield from remembered(profile, key, lambda: _modifier_rules(profile, modifiers, route))
+
+
+def _modifier_rules(
+    profile: PayerProfile, modifiers: tuple[str, ...], route: str | None
+) -> Iterator[Finding]:
     allowed = profile.modifiers_allowed
-    for modifier in context.modifiers:
+    for modifier in modifiers:
         if allowed and modifier not in allowed:
             yield finding("MODIFIER_NOT_ALLOWED", "modifiers",
                           f"{modifier} is not a modifier {profile.name} accepts on a drug line.",
                           f"Remove {modifier}, or check the payer's modifier list.", profile,
                           source=profile.source("modifiers.allowed"))  # fmt: skip
     for modifier in profile.modifiers_required:
-        if modifier not in context.modifiers:
+        if modifier not in modifiers:
             yield finding("MODIFIER_MISSING", "modifiers", f"{profile.name} requires {modifier} on drug lines.",
                           f"Add {modifier}.", profile, source=profile.source("modifiers.required"))  # fmt: skip
-    if len(context.modifiers) > 1:
-        yield from _exclusive(profile, context)
-    if "JA" in context.modifiers or "JB" in context.modifiers:
-        yield from _route_modifiers(line, profile, context)
+    if len(modifiers) > 1:
+        yield from _exclusive(profile, modifiers)
+    if "JA" in modifiers or "JB" in modifiers:
+        yield from _route_modifiers(profile, modifiers, route)
 
 
-def _exclusive(profile: PayerProfile, context: CheckContext) -> Iterator[Finding]:
+def _exclusive(profile: PayerProfile, modifiers: tuple[str, ...]) -> Iterator[Finding]:
     for group, why, source in EXCLUSIVE:
-        present = [m for m in group if m in context.modifiers]
+        present = [m for m in group if m in modifiers]
         if len(present) > 1:
             yield finding("MODIFIER_CONFLICT", "modifiers", f"The line carries {' and '.join(present)}: {why}.",
                           f"Keep one of {', '.join(present)}.", profile, source=source)  # fmt: skip
 
 
-def _route_modifiers(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Iterator[Finding]:
-    route = route_abbreviation(line.drug.route if line.drug else None)
+def _route_modifiers(
+    profile: PayerProfile, modifiers: tuple[str, ...], route: str | None
+) -> Iterator[Finding]:
     for modifier, expected in ROUTE_MODIFIERS.items():
-        if modifier in context.modifiers and route and route != expected:
+        if modifier in modifiers and route and route != expected:
             yield finding("MODIFIER_CONFLICT", "modifiers",
                           f"{modifier} means {expected}, but the route given is {route}.",
                           f"Use the modifier for the route given ({'JA' if route == 'IV' else 'JB'} for "
@@ -81,16 +94,20 @@ def check_waste_modifiers(
     if drug.container == "multi-dose":
         for modifier in ("JW", "JZ"):
             if context.has(modifier):
-                yield finding(
-                    "MODIFIER_NOT_ALLOWED", "modifiers",
-                    f"{modifier} is for single-dose containers; discarded drug from a multi-dose vial is not "
-                    "payable and JW on a multi-dose vial is denied.",
-                    f"Remove {modifier}.", profile, source=src.PRIORITY_JW,
-                )  # fmt: skip
+                yield shared_finding(_not_for_multi_dose, profile, modifier)
         return
     if drug.container != "single-dose":
         return
     yield from _jw_jz(line, profile, context)
+
+
+def _not_for_multi_dose(profile: PayerProfile, modifier: str) -> Finding:
+    return finding(
+        "MODIFIER_NOT_ALLOWED", "modifiers",
+        f"{modifier} is for single-dose containers; discarded drug from a multi-dose vial is not "
+        "payable and JW on a multi-dose vial is denied.",
+        f"Remove {modifier}.", profile, source=src.PRIORITY_JW,
+    )  # fmt: skip
 
 
 def _subject_to_waste(
@@ -134,11 +151,12 @@ def _jw_jz(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Ite
         and not context.has("JW", "JZ")
         and profile.waste_policy in ("jz-required", "jw-jz-required")
     ):
-        yield _jz_missing(line, profile, source, known=drug.wasted is not None)
+        yield shared_finding(_jz_missing, profile, line.date_of_service, drug.wasted is not None)
 
 
-def _jz_missing(line: ClaimLine, profile: PayerProfile, source: str, *, known: bool) -> Finding:
-    day = line.date_of_service.isoformat()
+def _jz_missing(profile: PayerProfile, date_of_service: date, known: bool) -> Finding:
+    day = date_of_service.isoformat()
+    source = profile.source("waste.policy")
     unprocessable = profile.waste_policy == "jw-jz-required"
     why = ("lines without JW or JZ may be returned unprocessable" if unprocessable
            else "JZ is required from 2023-07-01")  # fmt: skip
@@ -157,20 +175,28 @@ def check_340b(
     """JG or TB on 340B-acquired drugs from 2024-01-01; neither on drugs not bought under 340B."""
     has_340b = context.has("JG", "TB")
     if line.is_340b and profile.modifiers_require_340b and not has_340b:
-        yield finding(
-            "MODIFIER_340B_REQUIRED", "modifiers",
-            f"The drug was acquired under 340B; from 2024-01-01 {profile.name} needs JG or TB on the line.",
-            "Add TB (critical access, rural sole community, children's, PPS-exempt cancer hospitals, Maryland "
-            "and non-excepted off-campus departments) or JG (every other 340B entity).",
-            profile, source=profile.source("modifiers.require_340b"),
-        )  # fmt: skip
+        yield shared_finding(_340b_required, profile)
     elif has_340b and not line.is_340b:
-        yield finding(
-            "MODIFIER_CONFLICT", "modifiers",
-            "JG/TB mark a drug acquired under 340B, but the line is not marked 340B.",
-            'Remove JG/TB, or set "340b": true if the drug was bought under 340B.', profile, source=src.AEH_340B,
-            severity="warning",
-        )  # fmt: skip
+        yield shared_finding(_not_340b, profile)
+
+
+def _340b_required(profile: PayerProfile) -> Finding:
+    return finding(
+        "MODIFIER_340B_REQUIRED", "modifiers",
+        f"The drug was acquired under 340B; from 2024-01-01 {profile.name} needs JG or TB on the line.",
+        "Add TB (critical access, rural sole community, children's, PPS-exempt cancer hospitals, Maryland "
+        "and non-excepted off-campus departments) or JG (every other 340B entity).",
+        profile, source=profile.source("modifiers.require_340b"),
+    )  # fmt: skip
+
+
+def _not_340b(profile: PayerProfile) -> Finding:
+    return finding(
+        "MODIFIER_CONFLICT", "modifiers",
+        "JG/TB mark a drug acquired under 340B, but the line is not marked 340B.",
+        'Remove JG/TB, or set "340b": true if the drug was bought under 340B.', profile, source=src.AEH_340B,
+        severity="warning",
+    )  # fmt: skip
 
 
 def check_route_modifier(

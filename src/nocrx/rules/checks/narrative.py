@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
+from typing import NamedTuple
 
 from nocrx.model import ClaimLine, Decision, Finding, format_number
 from nocrx.payers import PayerProfile
@@ -41,13 +43,58 @@ def check_narrative(
                 f"Describe the drug in {where}.{paste}", profile, source=profile.source("narrative.placement"),
             )  # fmt: skip
         return
-    key = ("narrative", text, line.drug, _product_names(decision), context.ndc_11, context.is_compound)
-    yield from remembered(profile, key, lambda: [
-        *_length(text, profile, where),
-        *_elements(text, line, decision, profile),
-        *_extra(text, line, profile, context),
-        *_conflicts(text, line, context, profile),
-    ])  # fmt: skip
+    # The reads of the text are memoised; the findings are made once per payer and set of facts,
+    # since a batch repeats a few narratives over thousands of different drugs.
+    facts = _facts(text, line, decision, profile, context)
+    yield from remembered(profile, ("narrative", facts), lambda: _findings(facts, profile, where))
+
+
+class NarrativeFacts(NamedTuple):
+    """What the narrative findings say, read from the text against the line (all they depend on)."""
+
+    text: str
+    missing: tuple[str, ...]  # required elements the text lacks
+    per_ml: bool  # an amount written mg/mL where the payer rejects it
+    extras: tuple[str, ...]  # elements given beyond the payer's list, where that is harmful
+    stated_doses: tuple[tuple[Decimal, str], ...]  # amounts that contradict the dose given ...
+    dose_given: str | None  # ... and that dose as written
+    other_ndc: str | None  # an NDC in the text that is not the line's ...
+    ndc_11: str | None  # ... and the line's
+
+
+def _facts(
+    text: str, line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> NarrativeFacts:
+    drug = line.drug
+    dose = drug.dose if drug else None
+    # The amounts written in the unit of the dose given: one of them is the dose, or they contradict it.
+    in_dose_unit = text_of.amounts_in(text, dose.unit) if dose else ()
+    dose_written = (
+        any(value == dose.value for value, _ in in_dose_unit) if dose else bool(text_of.amounts(text))
+    )
+    contradicting = in_dose_unit if not dose_written else ()
+    ndc_11 = context.ndc_11
+    other = next((n for n in text_of.stated_ndcs(text) if n != ndc_11), None) if ndc_11 else None
+    required = profile.narrative_required_elements
+    return NarrativeFacts(
+        text=text,
+        missing=tuple(e for e in required if not _has(e, text, line, decision, dose_written=dose_written)),
+        per_ml=profile.narrative_per_ml_banned and not context.is_compound and text_of.states_per_ml(text),
+        extras=_extras(text, line, profile) if profile.narrative_extra_elements_harmful else (),
+        stated_doses=contradicting,
+        dose_given=str(dose) if contradicting else None,
+        other_ndc=other,
+        ndc_11=ndc_11 if other else None,
+    )
+
+
+def _findings(facts: NarrativeFacts, profile: PayerProfile, where: str) -> list[Finding]:
+    return [
+        *_length(facts.text, profile, where),
+        *_elements(facts.missing, profile),
+        *_extra(facts, profile),
+        *_conflicts(facts, profile),
+    ]
 
 
 def _length(text: str, profile: PayerProfile, where: str) -> Iterator[Finding]:
@@ -76,8 +123,7 @@ def _length(text: str, profile: PayerProfile, where: str) -> Iterator[Finding]:
     )  # fmt: skip
 
 
-def _elements(text: str, line: ClaimLine, decision: Decision, profile: PayerProfile) -> Iterator[Finding]:
-    missing = [e for e in profile.narrative_required_elements if not _has(e, text, line, decision)]
+def _elements(missing: tuple[str, ...], profile: PayerProfile) -> Iterator[Finding]:
     if missing:
         yield finding(
             "NARRATIVE_INCOMPLETE", "narrative",
@@ -88,16 +134,14 @@ def _elements(text: str, line: ClaimLine, decision: Decision, profile: PayerProf
         )  # fmt: skip
 
 
-def _has(element: str, text: str, line: ClaimLine, decision: Decision) -> bool:
+def _has(element: str, text: str, line: ClaimLine, decision: Decision, *, dose_written: bool) -> bool:
     drug = line.drug
     match element:
         case "name":
             names = tuple(n for n in (drug.name if drug else None, *_product_names(decision)) if n)
             return text_of.mentions_name(text, names) if names else True
         case "dose":
-            return (
-                text_of.mentions_dose(text, drug.dose) if drug and drug.dose else bool(text_of.amounts(text))
-            )
+            return dose_written
         case "ndc":
             return bool(text_of.stated_ndcs(text))
         case "route":
@@ -112,18 +156,9 @@ def _product_names(decision: Decision) -> tuple[str | None, ...]:
     return (product.proprietary_name, product.nonproprietary_name) if product else ()
 
 
-def _extra(text: str, line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Iterator[Finding]:
-    if profile.narrative_per_ml_banned and not context.is_compound and text_of.states_per_ml(text):
-        yield finding(
-            "NARRATIVE_EXTRA_INFO", "narrative",
-            f'The narrative writes an amount as "per mL"; {profile.name} rejects mg/mL outside compounded drugs.',
-            "State the total dose given (e.g. 190 mg), not the concentration.", profile,
-            source=profile.source("narrative.per_ml_banned"),
-        )  # fmt: skip
-    if not profile.narrative_extra_elements_harmful:
-        return
+def _extras(text: str, line: ClaimLine, profile: PayerProfile) -> tuple[str, ...]:
     drug = line.drug
-    extras = [
+    return tuple(
         element
         for element, present in (
             ("route", text_of.mentions_route(text, drug.route if drug else None)),
@@ -131,35 +166,38 @@ def _extra(text: str, line: ClaimLine, profile: PayerProfile, context: CheckCont
             ("strength", text_of.mentions_strength(text, drug.strength if drug else None)),
         )
         if present and element.lower() not in profile.narrative_elements
-    ]
-    if extras:
+    )
+
+
+def _extra(facts: NarrativeFacts, profile: PayerProfile) -> Iterator[Finding]:
+    if facts.per_ml:
         yield finding(
             "NARRATIVE_EXTRA_INFO", "narrative",
-            f"The narrative also gives the {', '.join(extras)}; {profile.name} warns that information beyond "
+            f'The narrative writes an amount as "per mL"; {profile.name} rejects mg/mL outside compounded drugs.',
+            "State the total dose given (e.g. 190 mg), not the concentration.", profile,
+            source=profile.source("narrative.per_ml_banned"),
+        )  # fmt: skip
+    if facts.extras:
+        yield finding(
+            "NARRATIVE_EXTRA_INFO", "narrative",
+            f"The narrative also gives the {', '.join(facts.extras)}; {profile.name} warns that information beyond "
             "what is required can get the line rejected.",
             f"Keep only {', '.join(profile.narrative_elements)}.", profile,
             source=profile.source("narrative.extra_elements_harmful"),
         )  # fmt: skip
 
 
-def _conflicts(text: str, line: ClaimLine, context: CheckContext, profile: PayerProfile) -> Iterator[Finding]:
-    drug = line.drug
-    if drug and drug.dose:
-        stated = [
-            (v, u) for v, u in text_of.amounts(text) if u.rstrip("s") == drug.dose.unit.lower().rstrip("s")
-        ]
-        if stated and not text_of.mentions_dose(text, drug.dose):
-            said = ", ".join(f"{format_number(v)} {u}" for v, u in stated)
-            yield finding(
-                "NARRATIVE_CONFLICT", "narrative",
-                f"The narrative says {said} but the dose given is {drug.dose}.",
-                "Make the narrative state the dose actually given.", profile,
-            )  # fmt: skip
-    ndc_11 = context.ndc_11
-    wrong = [n for n in text_of.stated_ndcs(text) if ndc_11 and n != ndc_11]
-    if wrong:
+def _conflicts(facts: NarrativeFacts, profile: PayerProfile) -> Iterator[Finding]:
+    if facts.stated_doses:
+        said = ", ".join(f"{format_number(v)} {u}" for v, u in facts.stated_doses)
         yield finding(
             "NARRATIVE_CONFLICT", "narrative",
-            f"The narrative names NDC {wrong[0]} but the line's NDC is {ndc_11}.",
+            f"The narrative says {said} but the dose given is {facts.dose_given}.",
+            "Make the narrative state the dose actually given.", profile,
+        )  # fmt: skip
+    if facts.other_ndc:
+        yield finding(
+            "NARRATIVE_CONFLICT", "narrative",
+            f"The narrative names NDC {facts.other_ndc} but the line's NDC is {facts.ndc_11}.",
             "Use one NDC; a second NDC for the same drug goes in 2400 NTE02 (Palmetto JM).", profile,
         )  # fmt: skip

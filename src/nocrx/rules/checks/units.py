@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from nocrx.model import ClaimLine, Decision, Finding, format_number
 from nocrx.payers import PayerProfile
-from nocrx.rules.context import CheckContext, finding
+from nocrx.rules.context import CheckContext, finding, shared_finding
 
 
 def expected_noc_units(line: ClaimLine, profile: PayerProfile) -> Decimal | None:
@@ -47,18 +47,26 @@ def _specific_units(units: Decimal, decision: Decision, profile: PayerProfile) -
 
 def _noc_units(line: ClaimLine, units: Decimal, profile: PayerProfile) -> Iterator[Finding]:
     expected = expected_noc_units(line, profile)
-    source = profile.source("units.noc")
+    # The findings are shared between lines, keyed on the units as printed.
     if profile.units_noc == "one" and units != 1:
-        yield finding(
-            "UNITS_NOC_MUST_BE_ONE", "units",
-            f"{format_number(units)} units are billed on a NOC code; {profile.name} takes 1 unit and prices "
-            "from the narrative. Other units are rejected as unprocessable (M123).",
-            "Bill 1 unit; put the dose given in the narrative.", profile, source=source,
-        )  # fmt: skip
+        yield shared_finding(_not_one, profile, format_number(units))
     elif expected is not None and units != expected:
-        yield finding(
-            "UNITS_MISMATCH", "units",
-            f"{format_number(units)} units are billed, but {profile.name} counts NOC units as containers and "
-            f"the NDC quantity is {format_number(expected)} UN.",
-            f"Bill {format_number(expected)} units (one per container used).", profile, source=source,
-        )  # fmt: skip
+        yield shared_finding(_not_containers, profile, format_number(units), format_number(expected))
+
+
+def _not_one(profile: PayerProfile, units: str) -> Finding:
+    return finding(
+        "UNITS_NOC_MUST_BE_ONE", "units",
+        f"{units} units are billed on a NOC code; {profile.name} takes 1 unit and prices "
+        "from the narrative. Other units are rejected as unprocessable (M123).",
+        "Bill 1 unit; put the dose given in the narrative.", profile, source=profile.source("units.noc"),
+    )  # fmt: skip
+
+
+def _not_containers(profile: PayerProfile, units: str, expected: str) -> Finding:
+    return finding(
+        "UNITS_MISMATCH", "units",
+        f"{units} units are billed, but {profile.name} counts NOC units as containers and "
+        f"the NDC quantity is {expected} UN.",
+        f"Bill {expected} units (one per container used).", profile, source=profile.source("units.noc"),
+    )  # fmt: skip
