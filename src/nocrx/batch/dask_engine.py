@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import shutil
+import tempfile
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -23,7 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from nocrx.batch.report import Summary
 from nocrx.batch.scrub import ScrubOptions, UnitResult, _checker_for, scrub_unit
+from nocrx.batch.transactions import Piece, cut, piece_unit, stand_in
 from nocrx.batch.units import WorkUnit
 from nocrx.errors import InvalidInput
 from nocrx.x12 import PayerMap, load_payer_map
@@ -36,6 +41,11 @@ except ImportError:  # without Dask, dask_results says what to install
 logger = logging.getLogger(__name__)
 
 COMPRESS_LEVEL = 1  # JSONL rows repeat their column names and messages: level 1 already gives ~20x
+# A unit bigger than its share (the run's bytes / (PIECES_PER_WORKER x workers)) is cut into runs of
+# transaction sets when its envelope allows (batch.transactions), so that one big file keeps every
+# worker busy; pieces below MIN_PIECE_BYTES would cost more in scheduling than they save.
+PIECES_PER_WORKER = 3
+MIN_PIECE_BYTES = 1 << 20
 
 
 def dask_results(units: list[WorkUnit], options: ScrubOptions, folder: Path) -> Iterator[UnitResult]:
@@ -63,19 +73,28 @@ def dask_results(units: list[WorkUnit], options: ScrubOptions, folder: Path) -> 
         run = uuid.uuid4().hex[:12]  # keys and temporary files of two runs never meet
         marker = _marker(folder, run)
         marker.touch()
-        futures = [
-            client.submit(
-                scrub_task,
-                unit,
-                options.db_path,
-                options.payer_map_path,
-                str(folder),
-                run,
-                key=f"nocrx-scrub-{run}-{unit.ordinal}",
-                priority=unit.size,  # biggest first: the last task to finish is a small one
+        workers = options.workers if cluster is not None else len(client.scheduler_info()["workers"])
+        piece_bytes = max(
+            MIN_PIECE_BYTES, sum(u.size for u in units) // (PIECES_PER_WORKER * max(1, workers))
+        )
+        task = (options.db_path, options.payer_map_path, str(folder), run)
+        futures, cut_units = [], 0
+        for unit in units:
+            key = f"nocrx-scrub-{run}-{unit.ordinal}"
+            pieces = _cut(unit, piece_bytes)
+            if pieces is None:
+                # Biggest first: the last task to finish is a small one.
+                futures.append(client.submit(scrub_task, unit, *task, key=key, priority=unit.size))
+                continue
+            parts = [
+                client.submit(scrub_task, piece, *task, key=f"{key}.{piece.number}", priority=unit.size)
+                for piece in pieces
+            ]
+            futures.append(
+                client.submit(join_pieces, unit, str(folder), run, *parts, key=key, priority=unit.size)
             )
-            for unit in units
-        ]
+            cut_units += 1
+        logger.info("dask: %d units (%d cut into pieces) on %d workers", len(units), cut_units, workers)
         completed = as_completed(futures, with_results=True)
         del futures  # as_completed holds each future until it is yielded, then the worker may drop it
         for _, result in completed:
@@ -87,19 +106,45 @@ def dask_results(units: list[WorkUnit], options: ScrubOptions, folder: Path) -> 
             cluster.close()
 
 
+def _cut(unit: WorkUnit, max_bytes: int) -> list[Piece] | None:
+    try:
+        return cut(unit, max_bytes)
+    except OSError:  # gone since it was planned: the task reports X12_CANNOT_READ for it
+        return None
+
+
+Packed = tuple[UnitResult, list[bytes]]  # a result and its rows, zlib-compressed in one or more streams
+
+
 def scrub_task(
-    unit: WorkUnit, db_path: str, payer_map_path: str | None, folder: str, run: str
-) -> UnitResult | tuple[UnitResult, bytes]:
-    """The Dask task: the local engine's work on one unit, with this worker's checker.
+    work: WorkUnit | Piece, db_path: str, payer_map_path: str | None, folder: str, run: str
+) -> UnitResult | Packed:
+    """The Dask task: the local engine's work on one unit (or piece of one), with this worker's checker.
 
     When this worker sees the run's ``folder`` the rows go to a temporary part file there;
     otherwise they come back compressed with the result.
     """
+    if isinstance(work, Piece):
+        handle, name = tempfile.mkstemp(prefix="nocrx-piece-", suffix=".x12")
+        with os.fdopen(handle, "wb") as stand_in_file:
+            stand_in_file.write(stand_in(work))
+        try:
+            return _scrub(
+                piece_unit(work, Path(name)), db_path, payer_map_path, folder, run, f".{work.number}"
+            )
+        finally:
+            os.unlink(name)
+    return _scrub(work, db_path, payer_map_path, folder, run, "")
+
+
+def _scrub(
+    unit: WorkUnit, db_path: str, payer_map_path: str | None, folder: str, run: str, piece: str
+) -> UnitResult | Packed:
     checker, payer_map = _checker_for(db_path), _payer_map(payer_map_path)
     gc.freeze()  # the store's caches live for the whole run: the collector need not walk them again
     try:
         if sees_folder(Path(folder), run):
-            temporary = _temporary(Path(folder), unit.ordinal, run)
+            temporary = _temporary(Path(folder), unit.ordinal, run + piece)
             with open(temporary, "w", encoding="utf-8") as handle:
                 result = scrub_unit(unit, checker, payer_map, handle.write)
             result.written = str(temporary)
@@ -110,18 +155,47 @@ def scrub_task(
             unit, checker, payer_map, lambda text: blocks.append(compressor.compress(text.encode("utf-8")))
         )
         blocks.append(compressor.flush())
-        return result, b"".join(blocks)
+        return result, [b"".join(blocks)]
     finally:
         gc.unfreeze()
 
 
-def _written(result: UnitResult | tuple[UnitResult, bytes], folder: Path, run: str) -> UnitResult:
+def join_pieces(unit: WorkUnit, folder: str, run: str, *results: UnitResult | Packed) -> UnitResult | Packed:
+    """The unit's result from its pieces' (in order): counts added, rows one after the other."""
+    summary = Summary()
+    plain = [r for r in results if isinstance(r, UnitResult)]
+    for result in results:
+        summary.merge((result if isinstance(result, UnitResult) else result[0]).counts)
+    lines_read = sum((r if isinstance(r, UnitResult) else r[0]).lines_read for r in results)
+    joined = UnitResult(unit.key, unit.ordinal, "", lines_read, unit.size, summary.to_dict())
+    if len(plain) == len(results):  # every piece's rows are in a file here: one file of them all
+        temporary = _temporary(Path(folder), unit.ordinal, run)
+        with open(temporary, "wb") as handle:
+            for result in plain:
+                with open(result.written or "", "rb") as source:
+                    shutil.copyfileobj(source, handle, 1 << 20)
+                os.unlink(result.written or "")
+        joined.written = str(temporary)
+        return joined
+    streams: list[bytes] = []
+    for result in results:
+        if isinstance(result, UnitResult):
+            streams.append(zlib.compress(Path(result.written or "").read_bytes(), COMPRESS_LEVEL))
+            os.unlink(result.written or "")
+        else:
+            streams.extend(result[1])
+    return joined, streams
+
+
+def _written(result: UnitResult | Packed, folder: Path, run: str) -> UnitResult:
     """The result with its rows in a file of ``folder`` (written here when they came compressed)."""
     if isinstance(result, UnitResult):
         return result
-    unit_result, compressed = result
+    unit_result, streams = result
     temporary = _temporary(folder, unit_result.ordinal, run)
-    temporary.write_bytes(zlib.decompress(compressed))
+    with open(temporary, "wb") as handle:
+        for stream in streams:
+            handle.write(zlib.decompress(stream))
     unit_result.written = str(temporary)
     return unit_result
 
