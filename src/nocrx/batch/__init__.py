@@ -5,9 +5,10 @@
     run_scrub(paths, report, ...) -> Summary (local or Dask engine, --resume, atomic report)
 
 Modules: classify (which lines are drug lines), units (splitting files), rows (a ReadLine or
-Evaluation as a report row), scrub (the engines and resume), report (JSONL/CSV/HTML writers
-and the summary). Uses nocrx.x12, nocrx.checker and nocrx.model; Dask only inside
-scrub's Dask engine; never logs patient data or free text.
+Evaluation as a report row), scrub (the local engine, resume), dask_engine (the Dask engine),
+transactions (a big interchange cut into runs of transaction sets for Dask), report
+(JSONL/CSV/HTML writers and the summary). Uses nocrx.x12, nocrx.checker and nocrx.model;
+Dask only inside dask_engine; never logs patient data or free text.
 """
 
 from nocrx.batch.classify import is_drug_code, is_drug_line
