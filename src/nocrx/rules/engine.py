@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
-from nocrx.model import ClaimLine, Decision, Evaluation, Finding, Severity, Status, sort_findings
+from nocrx.model import SEVERITY_ORDER, ClaimLine, Decision, Evaluation, Finding, Severity, Status
 from nocrx.payers import PayerProfile
 from nocrx.rules import narrative as narratives
 from nocrx.rules.adjust import apply_payer
@@ -42,7 +42,7 @@ def evaluate(
     for check in CHECKS:
         findings.extend(check(line, decision, profile, context))
     findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
-    ordered = sort_findings(_merge(_payer_severity(decision.findings, profile), findings))
+    ordered = _errors_first(_merge(_payer_severity(decision.findings, profile), findings))
     return Evaluation(
         line=line, decision=decision, payer_id=profile.id, findings=ordered, status=status_of(ordered),
         narrative=narrative, narrative_overflow=overflow, price=context.price,
@@ -51,12 +51,25 @@ def evaluate(
 
 def status_of(findings: tuple[Finding, ...]) -> Status:
     """review when a person must decide, else errors, warnings or ok (info findings do not count)."""
-    severities = {f.severity for f in findings}
-    if any(f.code in REVIEW_CODES for f in findings):
-        return "review"
+    if not findings:
+        return "ok"
+    severities = set()
+    for f in findings:
+        if f.code in REVIEW_CODES:
+            return "review"
+        severities.add(f.severity)
     if "error" in severities:
         return "errors"
     return "warnings" if "warning" in severities else "ok"
+
+
+def _errors_first(findings: list[Finding]) -> tuple[Finding, ...]:
+    """``sort_findings`` (errors, then warnings, then info, each in the order found) in one pass."""
+    by_severity: tuple[list[Finding], list[Finding], list[Finding]] = ([], [], [])
+    for f in findings:
+        by_severity[SEVERITY_ORDER[f.severity]].append(f)
+    errors, warnings, infos = by_severity
+    return (*errors, *warnings, *infos)
 
 
 def build_narrative(

@@ -52,7 +52,6 @@ def route_abbreviation(route: str | None) -> str | None:
     return ROUTES.get(text.lower(), text.upper() if len(text) <= 4 else text)
 
 
-@lru_cache(maxsize=16384)
 def compose(
     drug: Drug | None,
     elements: tuple[str, ...],

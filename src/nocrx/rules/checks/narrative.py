@@ -9,7 +9,7 @@ from typing import NamedTuple
 from nocrx.model import ClaimLine, Decision, Finding, format_number
 from nocrx.payers import PayerProfile
 from nocrx.rules import narrative as text_of
-from nocrx.rules.context import CheckContext, finding, remembered
+from nocrx.rules.context import CheckContext, finding, remembered, shared_finding
 
 PLACEMENT_FIELD = {
     "sv101-7": "837P 2400 SV101-7",
@@ -31,22 +31,27 @@ def check_narrative(
     """Check the line's narrative against the payer's placement, length and elements."""
     if not context.is_noc or not profile.narrative_required_for_noc:
         return
-    where = PLACEMENT_FIELD[profile.narrative_placement]
     text = line.narrative
     if text is None:
         if context.as_billed:
-            paste = f' Paste: "{suggested}".' if suggested else ""
-            yield finding(
-                "NARRATIVE_MISSING", "narrative",
-                f"{context.code} is an unclassified code and the line has no narrative; {profile.name} needs the "
-                f"drug described in {where} (CO-16 M51/N350).",
-                f"Describe the drug in {where}.{paste}", profile, source=profile.source("narrative.placement"),
-            )  # fmt: skip
+            yield shared_finding(_narrative_missing, profile, context.code, suggested)
         return
+    where = PLACEMENT_FIELD[profile.narrative_placement]
     # The reads of the text are memoised; the findings are made once per payer and set of facts,
     # since a batch repeats a few narratives over thousands of different drugs.
     facts = _facts(text, line, decision, profile, context)
     yield from remembered(profile, ("narrative", facts), lambda: _findings(facts, profile, where))
+
+
+def _narrative_missing(profile: PayerProfile, code: str | None, suggested: str | None) -> Finding:
+    where = PLACEMENT_FIELD[profile.narrative_placement]
+    paste = f' Paste: "{suggested}".' if suggested else ""
+    return finding(
+        "NARRATIVE_MISSING", "narrative",
+        f"{code} is an unclassified code and the line has no narrative; {profile.name} needs the "
+        f"drug described in {where} (CO-16 M51/N350).",
+        f"Describe the drug in {where}.{paste}", profile, source=profile.source("narrative.placement"),
+    )  # fmt: skip
 
 
 class NarrativeFacts(NamedTuple):
@@ -75,16 +80,15 @@ def _facts(
     contradicting = in_dose_unit if not dose_written else ()
     ndc_11 = context.ndc_11
     other = next((n for n in text_of.stated_ndcs(text) if n != ndc_11), None) if ndc_11 else None
-    required = profile.narrative_required_elements
     return NarrativeFacts(
-        text=text,
-        missing=tuple(e for e in required if not _has(e, text, line, decision, dose_written=dose_written)),
-        per_ml=profile.narrative_per_ml_banned and not context.is_compound and text_of.states_per_ml(text),
-        extras=_extras(text, line, profile) if profile.narrative_extra_elements_harmful else (),
-        stated_doses=contradicting,
-        dose_given=str(dose) if contradicting else None,
-        other_ndc=other,
-        ndc_11=ndc_11 if other else None,
+        text,
+        _missing(text, line, decision, profile.narrative_required_elements, dose_written=dose_written),
+        profile.narrative_per_ml_banned and not context.is_compound and text_of.states_per_ml(text),
+        _extras(text, line, profile) if profile.narrative_extra_elements_harmful else (),
+        contradicting,
+        str(dose) if contradicting else None,
+        other,
+        ndc_11 if other else None,
     )
 
 
@@ -134,21 +138,29 @@ def _elements(missing: tuple[str, ...], profile: PayerProfile) -> Iterator[Findi
         )  # fmt: skip
 
 
-def _has(element: str, text: str, line: ClaimLine, decision: Decision, *, dose_written: bool) -> bool:
+def _missing(
+    text: str, line: ClaimLine, decision: Decision, required: tuple[str, ...], *, dose_written: bool
+) -> tuple[str, ...]:
+    """The required elements the text does not give (quantity and doses per vial are not read back)."""
     drug = line.drug
-    match element:
-        case "name":
+    missing = []
+    for element in required:
+        if element == "dose":
+            written = dose_written
+        elif element == "name":
             names = tuple(n for n in (drug.name if drug else None, *_product_names(decision)) if n)
-            return text_of.mentions_name(text, names) if names else True
-        case "dose":
-            return dose_written
-        case "ndc":
-            return bool(text_of.stated_ndcs(text))
-        case "route":
-            return text_of.mentions_route(text, drug.route if drug else None)
-        case "strength":
-            return text_of.mentions_strength(text, drug.strength if drug else None)
-    return True  # quantity and doses per vial are not read back from free text
+            written = text_of.mentions_name(text, names) if names else True
+        elif element == "ndc":
+            written = bool(text_of.stated_ndcs(text))
+        elif element == "route":
+            written = text_of.mentions_route(text, drug.route if drug else None)
+        elif element == "strength":
+            written = text_of.mentions_strength(text, drug.strength if drug else None)
+        else:
+            continue
+        if not written:
+            missing.append(element)
+    return tuple(missing)
 
 
 def _product_names(decision: Decision) -> tuple[str | None, ...]:
