@@ -2,13 +2,18 @@
 """Benchmark `nocrx scrub` (issue 5): throughput against split_stream, and Dask 2 workers over 1.
 
     python benchmarks/bench_scrub.py [--claims 20000] [--files 4] [--store FILE] [--workdir DIR]
+                                     [--distinct-claims N] [--local-only]
 
 Generates --files 837 files of --claims/--files claims each with ../shared/bench/gen_837_batch.py
 (drug template: 6 lines a claim, 5 of them drug lines with NDCs, J3490 with SV101-7), imports
 ../shared/data into a store unless --store is given, then measures in the same run:
 
 - ``split_stream`` over the same files (the pure-Python floor) -> claims/s;
-- scrub, local engine, in this process -> claims/s and the ratio (goal >= 1/3);
+- scrub, local engine, in this process -> claims/s and the ratio (goal >= 1/3), with how many
+  drug lines were actually checked: the generated files repeat the template's claims, so almost
+  every line is answered from the checker's cache and scrub's rendered rows (a real batch
+  repeats lines less); and the same on a file of --distinct-claims claims where every SV102
+  charge is different, so every drug line is checked (the cache cannot help);
 - scrub, Dask engine, a LocalCluster of 1 worker process and of 2, each worker warmed up by a
   20-claim scrub first (imports, ICD-10 tables, store caches: about 25 s cold) -> speed-up
   (goal >= 1.6x); a run's first minute on fresh workers is start-up, not scaling.
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,6 +38,7 @@ from bench_decide import build_store
 from bench_x12_reader import SHARED_BENCH, generate
 
 from nocrx.batch import ScrubOptions, run_scrub
+from nocrx.batch.scrub import _checker_for
 
 
 def split_seconds(files: list[Path]) -> tuple[float, int]:
@@ -59,6 +66,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument("--store", type=Path)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--distinct-claims", type=int, default=2_000, help="0: skip the all-distinct run")
+    parser.add_argument("--local-only", action="store_true", help="skip the Dask runs")
     arguments = parser.parse_args()
     workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="nocrx-bench-scrub-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -75,11 +84,22 @@ def main() -> None:
     from nocrx.rules import icd10
 
     icd10.warm()  # a one-off 5 s load of the ICD-10-CM tables; each Dask worker pays it too
+    checker = _checker_for(str(store))
+    computed = checker.misses
     local, lines = scrub_seconds(files, workdir / "local.jsonl", ScrubOptions(db_path=str(store)))
+    computed, checked = checker.misses - computed, checked_lines(workdir / "local.jsonl")
     print(f"{claims:,} claims, {lines:,} service lines in {arguments.files} files")
     print(f"split_stream : {claims / split:10,.0f} claims/s")
     print(f"scrub local  : {claims / local:10,.0f} claims/s  ({lines / local:,.0f} lines/s)")
     print(f"ratio scrub / split_stream = {split / local:.3f}  (goal >= 0.33)")
+    print(
+        f"drug lines checked {checked:,}, evaluations computed {computed:,}: cache hit rate "
+        f"{1 - computed / max(checked, 1):.2%} (the generated files repeat the template's claims)"
+    )
+    if arguments.distinct_claims:
+        distinct_run(workdir, store, arguments.distinct_claims)
+    if arguments.local_only:
+        return
 
     warm_file = generate(workdir / "warm_20.837", 20)
     one = dask_seconds(files, workdir / "dask1.jsonl", store, 1, warm_file)
@@ -112,6 +132,36 @@ def parallel_capacity() -> float:
         list(pool.map(spin, [None, None]))
         two = time.perf_counter() - started
     return 2 * one / two
+
+
+def checked_lines(report: Path) -> int:
+    """Line rows the checker answered (not skipped, unreadable or refused), from the summary row."""
+    with open(report, "rb") as handle:
+        handle.seek(max(0, handle.seek(0, 2) - 65536))
+        summary = json.loads(handle.read().splitlines()[-1])
+    return sum(
+        n for status, n in summary["statuses"].items() if status in ("ok", "warnings", "errors", "review")
+    )
+
+
+def distinct_run(workdir: Path, store: Path, claims: int) -> None:
+    """Scrub a file whose every SV1 has its own charge (SV102): no line repeats, each is checked."""
+    path = workdir / f"distinct_{claims}.837"
+    if not path.exists():
+        text = generate(workdir / f"scrub_{claims}_for_distinct.837", claims).read_text(encoding="latin-1")
+        counter = iter(range(1, 10**9))
+        distinct = re.sub(r"(SV1\*[^*~]*\*)[0-9.]+", lambda m: f"{m.group(1)}{next(counter)}.01", text)
+        path.write_text(distinct, encoding="latin-1")
+    split, _ = split_seconds([path])
+    checker = _checker_for(str(store))
+    computed = checker.misses
+    seconds, lines = scrub_seconds([path], workdir / "distinct.jsonl", ScrubOptions(db_path=str(store)))
+    computed, checked = checker.misses - computed, checked_lines(workdir / "distinct.jsonl")
+    print(
+        f"all-distinct ({claims:,} claims, every charge different): scrub {claims / seconds:,.0f} claims/s "
+        f"({lines / seconds:,.0f} lines/s), split_stream {claims / split:,.0f} claims/s, "
+        f"ratio {split / seconds:.3f}; {computed:,} evaluations for {checked:,} drug lines"
+    )
 
 
 def warm_worker(store: str, warm_file: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from nocrx.batch import ScrubOptions, run_scrub
+from nocrx.batch import report as report_module
 from nocrx.batch import rows as rows_module
 from nocrx.batch import scrub as scrub_module
 from nocrx.batch.report import Summary
@@ -227,3 +228,25 @@ def test_reused_rows_are_the_rows_each_line_gets_alone(tmp_path: Path, options: 
     written = report.read_text(encoding="utf-8").splitlines()
     assert written[:-1] == expected
     assert json.loads(written[-1]) == alone.to_dict() == summary.to_dict()
+
+
+def test_resume_after_an_interrupted_report_assembly(
+    tmp_path: Path, options: ScrubOptions, monkeypatch: pytest.MonkeyPatch
+):
+    """The first part is moved into the report: a run stopped while assembling it redoes that unit."""
+    expected = tmp_path / "clean.jsonl"
+    run_scrub(INPUTS, expected, options)
+    monkeypatch.setattr(report_module.shutil, "copyfileobj", _raise_interrupt)
+    report = tmp_path / "report.jsonl"
+    with pytest.raises(Interrupted):
+        run_scrub(INPUTS, report, options)
+    monkeypatch.undo()
+    resumed: list[str] = []
+    real = scrub_module.scrub_unit
+    monkeypatch.setattr(
+        scrub_module, "scrub_unit", lambda unit, *a: resumed.append(unit.key) or real(unit, *a)
+    )
+    run_scrub(INPUTS, report, ScrubOptions(**{**_fields(options), "resume": True}))
+    assert len(resumed) == 1  # only the unit whose part had become the report
+    assert report.read_bytes() == expected.read_bytes()
+    assert list(tmp_path.glob(".report.jsonl.*")) == []

@@ -118,11 +118,17 @@ def write_report(path: Path, rows: Iterable[dict[str, Any]], lines_read: int) ->
 
 
 def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
-    """Write a .jsonl report by copying the units' part files (already JSONL rows), then the summary."""
+    """Write a .jsonl report from the units' part files (already JSONL rows), then the summary.
+
+    The first part is moved, not copied, to become the report (a one-unit run writes its rows
+    once); the others are appended to it as bytes. The parts are used up either way.
+    """
     temporary = _temporary_path(path)
     try:
-        with open(temporary, "wb") as handle:
-            for part in parts:
+        if parts:
+            os.replace(parts[0], temporary)  # same folder as the report, so a rename
+        with open(temporary, "ab") as handle:
+            for part in parts[1:]:
                 with open(part, "rb") as source:  # bytes: the parts are UTF-8 already
                     shutil.copyfileobj(source, handle, COPY_BYTES)
             handle.write((json.dumps(summary.to_dict(), separators=(",", ":")) + "\n").encode("utf-8"))

@@ -160,7 +160,9 @@ class LineRows:
         self.summary = summary
         self.tails: dict[Hashable, _Tail] = {}
         self.context: ClaimContext | None = None
-        self.claim = ("", "")  # the columns before "segment", then clm01 and the "lx" key
+        # Of the current claim: the columns before "segment", clm01 and the "lx" key, the payer
+        # profile of its lines and the columns kind..billing_npi for it.
+        self.claim: tuple[str, str, str | None, str] = ("", "", None, "")
         self.starts: dict[tuple[Any, ...], str] = {}
         self.claimed: dict[tuple[str | None, ...], str] = {}
         self.lx: dict[str | None, str] = {}
@@ -177,10 +179,10 @@ class LineRows:
         tail.count += 1
         context = read.context
         if context is not self.context:
-            self._enter(context)
-        start, claim = self.claim
-        claimed = self.claimed.get((context.kind, tail.payer, context.payer_id, context.payer_name,
-                                    context.billing_npi)) or self._claimed(context, tail.payer)  # fmt: skip
+            self._enter(context, tail.payer)
+        start, claim, payer, claimed = self.claim
+        if tail.payer != payer:
+            claimed = self._claimed(context, tail.payer)
         lx = self.lx.get(read.lx) or self._lx(read.lx)
         return f"{start}{read.segment_index}{claim}{lx}{claimed}{tail.text}"
 
@@ -211,7 +213,7 @@ class LineRows:
         self.tails[key] = _Tail(text[cut:], row["status"], errors, money, row["payer"])
         return text
 
-    def _enter(self, context: ClaimContext) -> None:
+    def _enter(self, context: ClaimContext, payer: str | None) -> None:
         self.context = context
         position = context.position
         where = (position.file, position.interchange, position.isa13, position.gs06, position.st02)
@@ -221,11 +223,15 @@ class LineRows:
             columns = _json({"record": "line", "file": position.file, "interchange": position.interchange,
                              "isa13": position.isa13, "gs06": position.gs06, "st02": position.st02})  # fmt: skip
             start = self.starts[where] = f'{columns[:-1]},"segment":'
-        self.claim = (start, f',"clm01":{_json_text(context.clm01)},"lx":')
+        claimed = self._claimed(context, payer)
+        self.claim = (start, f',"clm01":{_json_text(context.clm01)},"lx":', payer, claimed)
 
     def _claimed(self, context: ClaimContext, payer: str | None) -> str:
         """The columns kind..billing_npi (the payer profile comes from the line)."""
         key = (context.kind, payer, context.payer_id, context.payer_name, context.billing_npi)
+        known = self.claimed.get(key)
+        if known is not None:
+            return known
         columns = _json({"kind": context.kind, "payer": payer, "payer_id": context.payer_id,
                          "payer_name": context.payer_name, "billing_npi": context.billing_npi})  # fmt: skip
         _bound(self.claimed)
@@ -319,7 +325,11 @@ def _open_progress(report: Path, units: list[WorkUnit], resume: bool) -> Progres
                 "--resume: the input files changed since the interrupted run.",
                 hint=f"run again without --resume, or delete {folder}",
             )
-        return Progress(folder, keys, dict(state.get("done", {})))
+        # A unit whose part is gone (moved into a report that was never finished) is done again.
+        done = {
+            key: entry for key, entry in state.get("done", {}).items() if (folder / entry["part"]).exists()
+        }
+        return Progress(folder, keys, done)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     progress = Progress(folder, keys)

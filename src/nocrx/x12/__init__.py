@@ -14,8 +14,9 @@ Decisions (see each module for the source):
 - ReadLine.line is built on first access (then kept); errors in it surface as ReadLine.error.
 
 Modules: tokenizer (encoding, separators, 1 MiB chunks -> segments), walker (envelopes,
-claims, lines), lines (segments -> nocrx.model.ClaimLine), payers (payer -> profile id),
-records (output dataclasses), reader (entry points). Imports nocrx.model and nocrx.errors
+claims, lines), blocks (a service line's loop seen before is recognised by its text, not read
+again), lines (segments -> nocrx.model.ClaimLine), payers (payer -> profile id), records
+(output dataclasses), reader (entry points). Imports nocrx.model and nocrx.errors
 only; no I/O beyond reading the input file.
 """
 

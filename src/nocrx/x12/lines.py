@@ -50,7 +50,7 @@ INPATIENT_FACILITY_TYPES = frozenset({"11", "18", "21", "41"})
 class RawLine:
     """The loop 2400 segments of one service line, as read."""
 
-    __slots__ = ("attachment", "date", "lins", "lx", "notes", "segment_index", "service", "tag")
+    __slots__ = ("attachment", "date", "key", "lins", "lx", "notes", "segment_index", "service", "tag")
 
     def __init__(self, tag: str, service: list[str], segment_index: int, lx: str | None) -> None:
         self.tag = tag
@@ -61,6 +61,7 @@ class RawLine:
         self.notes: list[str] = []
         self.lins: list[list[str | None]] = []  # [ndc, quantity, unit, VY link]
         self.attachment: Attachment | None = None
+        self.key: tuple[str, str] | None = None  # (element separator, text) of the loop, once complete
 
 
 class RawClaim:
@@ -241,10 +242,12 @@ class PendingLine(partial):  # type: ignore[type-arg]
         It holds every input of build_claim_line but CLM01 and LX: keep the two in step.
         """
         claim, raw, component, payer, setting, linked, administration = self.args
-        date = None if raw.date is None else tuple(raw.date)
-        lins = tuple(tuple(lin) for lin in raw.lins)
-        return (tuple(raw.service), date, lins, tuple(raw.notes), raw.attachment, claim.source_key(),
-                component, payer, setting, linked, administration)  # fmt: skip
+        segments = raw.key  # the loop's text, when LineBlocks kept it (same text, same segments)
+        if segments is None:
+            date = None if raw.date is None else tuple(raw.date)
+            lins = tuple(tuple(lin) for lin in raw.lins)
+            segments = (tuple(raw.service), date, lins, tuple(raw.notes), raw.attachment)
+        return (segments, claim.source_key(), component, payer, setting, linked, administration)
 
 
 def _element(elements: list[str], index: int) -> str | None:
@@ -351,6 +354,8 @@ def administrations(claim: RawClaim, component: str) -> tuple[Administration, ..
     for raw in claim.lines:
         service = raw.service
         procedure = service[1 if raw.tag == "SV1" else 2] if len(service) > 2 else ""
+        if "96" not in procedure:
+            continue  # every code of both ranges has "96" in it: most lines are done here
         parts = procedure.split(component)
         code = parts[1].strip() if len(parts) > 1 else ""
         if len(code) == 5 and code.isdigit() and (96360 <= int(code) <= 96379 or 96401 <= int(code) <= 96549):

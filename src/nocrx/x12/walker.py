@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import islice
 
-from nocrx.model import Administration, Component
+from nocrx.x12.blocks import LINE_ENDS, LineBlocks
 from nocrx.x12.construct import fast_constructor
 from nocrx.x12.lines import (
     LineProblem,
@@ -41,6 +42,9 @@ KNOWN_TAGS = frozenset(
 )
 SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 KIND_OF_TAG: dict[str, Kind] = {"SV1": "837P", "SV2": "837I"}
+# What a service line's loop may hold for LineBlocks to keep it: segments whose handlers only
+# write to the current line (or, like NM1 inside a claim, do nothing).
+BLOCK_TAGS = KNOWN_TAGS - LINE_ENDS
 new_context = fast_constructor(ClaimContext)
 new_position = fast_constructor(Position)
 
@@ -83,6 +87,7 @@ class Walker:
             "DTP": self._dtp, "REF": self._ref, "PWK": self._pwk, "LX": self._lx, "SV1": self._service,
             "SV2": self._service, "NTE": self._nte, "LIN": self._lin, "CTP": self._ctp,
         }  # fmt: skip
+        self.blocks = LineBlocks(self, BLOCK_TAGS, KIND_OF_TAG)  # type: ignore[arg-type]
 
     def _reset_hierarchy(self) -> None:
         self.billing_npi: str | None = None
@@ -108,7 +113,9 @@ class Walker:
         known = KNOWN_TAGS
         out = self.out
         index = self.index
-        for raw in texts:
+        lx, walk_line = self._lx, self.blocks.walk
+        numbered = enumerate(texts)
+        for position, raw in numbered:
             text = raw.strip()
             if not text:
                 continue
@@ -121,6 +128,11 @@ class Walker:
                 if out:
                     yield from out
                     out.clear()
+                if handler == lx and self.claim is not None:
+                    used = walk_line(texts, position + 1, element)
+                    if used:
+                        next(islice(numbered, used - 1, None), None)  # skip what walk_line read
+                        index = self.index
             elif segment[0] not in known:
                 self.index = index
                 self._other(segment)
@@ -319,7 +331,7 @@ class Walker:
 
     def _lx(self, segment: list[str]) -> None:
         self.line = None
-        self.lx = _field(segment, 1)
+        self.lx = (segment[1].strip() or None) if len(segment) > 1 else None  # _field, inline: once a line
 
     def _service(self, segment: list[str]) -> None:
         line = RawLine(tag=segment[0], service=segment, segment_index=self.index, lx=self.lx)
@@ -369,26 +381,18 @@ class Walker:
         except LineProblem:
             links = {}
         administration = administrations(claim, self.component)
+        out, component, first = self.out, self.component, 1 - self.isa_index
+        settings: dict[str, str | None] = {}
         for raw in claim.lines:
-            self.out.append(self._read_line(claim, raw, context, (payer, links, administration), warnings))
-
-    def _read_line(
-        self,
-        claim: RawClaim,
-        raw: RawLine,
-        context: ClaimContext,
-        shared: tuple[str, dict[str, tuple[Component, ...]], tuple[Administration, ...]],
-        warnings: tuple[Issue, ...],
-    ) -> ReadLine:
-        payer, links, administration = shared
-        kind = KIND_OF_TAG[raw.tag]
-        linked = links.get(raw.lins[0][3], ()) if raw.lins and raw.lins[0][3] else ()
-        setting = setting_for(kind, context.facility_type)
-        index = raw.segment_index - self.isa_index + 1
-        pending = PendingLine(
-            build_claim_line, claim, raw, self.component, payer, setting, linked, administration
-        )
-        return ReadLine(context, raw.lx, index, None, None, warnings, pending)
+            # The ReadLine of one SV1/SV2; its ClaimLine is built on first access (PendingLine).
+            linked = links.get(raw.lins[0][3], ()) if raw.lins and raw.lins[0][3] else ()
+            setting = settings.get(raw.tag, "?")
+            if setting == "?":
+                setting = settings[raw.tag] = setting_for(KIND_OF_TAG[raw.tag], context.facility_type)
+            pending = PendingLine(
+                build_claim_line, claim, raw, component, payer, setting, linked, administration
+            )
+            out.append(ReadLine(context, raw.lx, raw.segment_index + first, None, None, warnings, pending))
 
     def _context(self, claim: RawClaim | None, index: int) -> ClaimContext:
         clm05 = (_field(claim.clm, 5) or "").split(self.component) if claim else []
