@@ -170,3 +170,17 @@ def test_lines_sharing_a_drug_each_get_the_answer_a_fresh_store_gives(
     for claim, answer in zip(lines, answers, strict=True):
         with Store(loaded_store_path) as fresh:
             assert decide(claim, fresh) == answer  # type: ignore[arg-type]
+
+
+def test_a_full_cache_forgets_every_part_and_answers_the_same(
+    loaded_store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nocrx.decide import decision
+
+    lines = [line(day, ndc, **fields) for day in ("2025-02-03", "2025-11-14") for ndc in ("0006-3026-02", None)
+             for fields in SHARED_DRUG_LINES]  # fmt: skip
+    with Store(loaded_store_path) as roomy:
+        expected = [decide(claim, roomy) for claim in lines]  # type: ignore[arg-type]
+    monkeypatch.setattr(decision, "MAX_CACHED_DECISIONS", 3)
+    with Store(loaded_store_path) as cramped:
+        assert [decide(claim, cramped) for claim in lines] == expected  # type: ignore[arg-type]

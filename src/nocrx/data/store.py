@@ -12,7 +12,7 @@ import itertools
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -31,6 +31,7 @@ T = TypeVar("T")
 BULK_AFTER = 64  # questions to one table before a run reads it whole into memory
 FORMULARY_IN_MEMORY = 20_000  # rows; a practice formulary has hundreds, read whole on first use
 LoadStatus = Literal["loaded", "replaced", "unchanged", "skipped"]
+_UNKNOWN = object()  # not yet asked (None is an answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,8 @@ class Store:
         self._memo: dict[tuple[Any, ...], Any] = {}
         # Tables read whole into dicts once a run has asked them BULK_AFTER questions (a batch),
         # so one-off commands stay fast to start and batches avoid a query per line.
-        self._indexes: dict[str, dict[Any, Any]] = {}
-        self._lookups: dict[str, int] = {}
+        self._indexes: dict[Hashable, dict[Any, Any]] = {}
+        self._lookups: dict[Hashable, int] = {}
 
     def __enter__(self) -> Store:
         return self
@@ -184,14 +185,15 @@ class Store:
 
     def _crosswalk_rows(self, which: str, release: Release, ndc_11: str) -> tuple[CrosswalkRow, ...]:
         key = (which, release.id, ndc_11)
-        if key in self._memo:
-            return self._memo[key]  # type: ignore[no-any-return]
-        index = self._index(f"{which}:{release.id}", lambda: self._crosswalk_index(which, release))
-        if index is not None:
-            rows = index.get(ndc_11, [])
-        else:
-            rows = self._tuples(_CROSSWALK_SQL[which] + " AND ndc_11 = ?", (release.id, ndc_11))
-        return self._memoised(key, lambda: tuple(_crosswalk_row(r, release.release) for r in rows))
+        rows: tuple[CrosswalkRow, ...] | None = self._memo.get(key)
+        if rows is None:
+            index = self._index((which, release.id), lambda: self._crosswalk_index(which, release))
+            if index is not None:
+                found = index.get(ndc_11, ())
+            else:
+                found = self._tuples(_CROSSWALK_SQL[which] + " AND ndc_11 = ?", (release.id, ndc_11))
+            rows = self._memo[key] = tuple(_crosswalk_row(r, release.release) for r in found)
+        return rows
 
     def _crosswalk_index(self, which: str, release: Release) -> dict[str, list[tuple[Any, ...]]]:
         """Raw rows of a whole crosswalk release by NDC (turned into CrosswalkRows when asked)."""
@@ -228,7 +230,7 @@ class Store:
     def hcpcs_search(self, release: Release, word: str) -> tuple[HCPCSCode, ...]:
         """Codes of an HCPCS release whose long descriptor has ``word`` as a whole word (any case)."""
         word = word.lower()
-        index = self._index(f"hcpcs_words:{release.id}", lambda: self._hcpcs_word_index(release))
+        index = self._index(("hcpcs_words", release.id), lambda: self._hcpcs_word_index(release))
         if index is not None:
             return index.get(word, ())  # type: ignore[no-any-return]
 
@@ -268,7 +270,11 @@ class Store:
 
     def product(self, ndc_11: str) -> Product | None:
         """What the loaded FDA files (package first, then product) or the formulary say of an NDC."""
-        return self._memoised(("product", ndc_11), lambda: self._product(ndc_11))
+        key = ("product", ndc_11)
+        product = self._memo.get(key, _UNKNOWN)
+        if product is _UNKNOWN:
+            product = self._memo[key] = self._product(ndc_11)
+        return product  # type: ignore[no-any-return]
 
     def _product(self, ndc_11: str) -> Product | None:
         if self._fda_index_is_current():
@@ -343,10 +349,11 @@ class Store:
                 pending = next(package_groups, None)
 
     def _fda_index_is_current(self) -> bool:
-        return self._memoised(
-            ("fda_index_current",),
-            lambda: self._derived_built_from("fda_ndc_products") == self._fda_releases_key(),
-        )
+        is_current = self._memo.get(("fda_index_current",))
+        if is_current is None:
+            built_from = self._derived_built_from("fda_ndc_products")
+            is_current = self._memo[("fda_index_current",)] = built_from == self._fda_releases_key()
+        return is_current  # type: ignore[no-any-return]
 
     def _fda_releases_key(self) -> str:
         """The FDA releases loaded now, as the derived table records what it was built from."""
@@ -454,7 +461,7 @@ class Store:
         return self._memoised(("opps", release.id, hcpcs), query)
 
     def _index(
-        self, name: str, build: Callable[[], dict[Any, Any]], *, after: int = BULK_AFTER
+        self, name: Hashable, build: Callable[[], dict[Any, Any]], *, after: int = BULK_AFTER
     ) -> dict[Any, Any] | None:
         """The whole-table index ``name`` once this store has been asked ``after`` times, else None."""
         index = self._indexes.get(name)

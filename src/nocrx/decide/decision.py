@@ -119,7 +119,7 @@ def decide(line: ClaimLine, store: Store, *, compounded_code: str | None = None)
     decision = cache.get(key)
     if decision is None:
         if len(cache) >= MAX_CACHED_DECISIONS:
-            cache.clear()
+            parts.clear()  # the shared parts too: a service runs for months of dates of service
         work = _Work(line, parts, is_medicare, has_neoplasm_dx)
         decision = cache[key] = _decide(work, compounded_code)
     return decision  # type: ignore[no-any-return]
@@ -221,7 +221,7 @@ def _from_descriptors(
     search = searches.get(wanted)
     if search is None:
         search = searches[wanted] = search_descriptors(
-            work.store, release, key, ingredient, is_compounded=is_compounded, route=route,
+            work.parts, release, key, ingredient, is_compounded=is_compounded, route=route,
             setting=line.setting, day=line.date_of_service,
         )  # fmt: skip
     work.trace.extend(search.steps)

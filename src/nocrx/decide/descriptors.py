@@ -109,14 +109,29 @@ def match_descriptors(
     codes: tuple[HCPCSCode, ...], ingredient: str, *, day: date, route: str | None, setting: str | None
 ) -> list[DescriptorMatch]:
     """Judge each candidate code: exact, probable, or excluded (with the reason)."""
+    return matches_on(judge_descriptors(codes, ingredient, route=route, setting=setting), day)
+
+
+def judge_descriptors(
+    codes: tuple[HCPCSCode, ...], ingredient: str, *, route: str | None, setting: str | None
+) -> tuple[DescriptorMatch, ...]:
+    """Judge each candidate code for everything but the date of service (batches span many days)."""
     wanted = ingredient_words(ingredient)
-    matches = []
-    for code in codes:
-        is_exact, excluded_because = _judge(code, wanted, route, setting)
-        if not code.is_valid_on(day):
-            excluded_because = f"not effective on {day.isoformat()} (added {code.add_date}, terminated {code.termination_date})"
-        matches.append(DescriptorMatch(code, is_exact, excluded_because))
-    return matches
+    return tuple(DescriptorMatch(code, *_judge(code, wanted, route, setting)) for code in codes)
+
+
+def matches_on(judged: tuple[DescriptorMatch, ...], day: date) -> list[DescriptorMatch]:
+    """The judged codes on a date of service: a code not effective then is set aside."""
+    return [
+        match
+        if match.code.is_valid_on(day)
+        else DescriptorMatch(
+            match.code,
+            match.is_exact,
+            f"not effective on {day.isoformat()} (added {match.code.add_date}, terminated {match.code.termination_date})",
+        )
+        for match in judged
+    ]
 
 
 @lru_cache(maxsize=16384)

@@ -18,7 +18,7 @@ from nocrx.codes.ndc import parse_ndc
 from nocrx.codes.units import ROUNDING_SOURCE, billing_units, descriptor_dosage, parse_amount
 from nocrx.data.records import CrosswalkRow, HCPCSCode, Release
 from nocrx.data.store import Store
-from nocrx.decide.descriptors import match_descriptors
+from nocrx.decide.descriptors import DescriptorMatch, judge_descriptors, matches_on
 from nocrx.decide.nature import route_class
 from nocrx.errors import InvalidNDC
 from nocrx.model import Amount, Finding, Product, TraceStep
@@ -88,7 +88,17 @@ class Parts:
         self._drugs: dict[str | None, DrugFacts] = {}
         self._days: dict[date, dict[str, tuple[Release | None, Finding | None]]] = {}
         self._units: dict[tuple[str, Amount | None, Amount | None], Units] = {}
+        self._judged: dict[tuple[object, ...], tuple[DescriptorMatch, ...]] = {}
         self._answers: dict[str, dict[Any, Any]] = {}
+
+    def clear(self) -> None:
+        """Forget every answer (a long-running service bounds its memory this way)."""
+        self.decisions.clear()
+        self._drugs.clear()
+        self._days.clear()
+        self._units.clear()
+        self._judged.clear()
+        self._answers.clear()
 
     def table(self, name: str) -> dict[Any, Any]:
         """The answers of one kind, to be read with ``get`` and filled by the caller."""
@@ -111,6 +121,19 @@ class Parts:
                 kind: _release_for_day(self.store, kind, what, day) for kind, what in RELEASE_KINDS.items()
             }
         return releases
+
+    def judged_descriptors(
+        self, release: Release, key: str, ingredient: str, route: str | None, setting: str | None
+    ) -> tuple[DescriptorMatch, ...]:
+        """The codes whose descriptors name ``key``, judged for everything but the day."""
+        wanted = (release.id, key, ingredient, route, setting)
+        judged = self._judged.get(wanted)
+        if judged is None:
+            found = self.store.hcpcs_search(release, key)
+            judged = self._judged[wanted] = judge_descriptors(
+                found, ingredient, route=route_class(route), setting=setting
+            )
+        return judged
 
     def units(self, hcpcs_dosage: str, dose: Amount | None, wasted: Amount | None) -> Units:
         key = (hcpcs_dosage, dose, wasted)
@@ -294,7 +317,7 @@ def noc_crosswalk(store: Store, release: Release, ndc_11: str) -> tuple[TraceSte
 
 
 def search_descriptors(
-    store: Store,
+    parts: Parts,
     release: Release | None,
     key: str | None,
     ingredient: str | None,
@@ -313,8 +336,7 @@ def search_descriptors(
                                "noc-rules.md 4 (panaceainc; CMS ch.17 §90.2/90.3)"))  # fmt: skip
         key = None
     if release is not None and key and ingredient:
-        found = store.hcpcs_search(release, key)
-        matches = match_descriptors(found, ingredient, day=day, route=route_class(route), setting=setting)
+        matches = matches_on(parts.judged_descriptors(release, key, ingredient, route, setting), day)
     elif not ingredient and key is None:
         reason = "no drug name or FDA product to search the descriptors for"
         steps.append(TraceStep("descriptors", "not searched", reason, HCPCS_SOURCE))
