@@ -87,6 +87,7 @@ def test_pieces_of_more_than_one_transaction_set(batch_file: Path, tmp_path: Pat
 ODD = {
     "ISA16 is not ':'": ("*T*:~", "*T*^~"),
     "an empty segment": ("~\nBHT*", "~\n~\nBHT*"),
+    "a segment of latin-1 blanks": ("~\nBHT*", "~\n\xa0\x1c~\nBHT*"),
     "a segment between SE and ST": ("~\nST*837*000000002", "~\nREF*X*1~\nST*837*000000002"),
     "ST03 differs": ("ST*837*000000002*005010X222A2~", "ST*837*000000002~"),
     "two groups": (

@@ -28,6 +28,8 @@ from nocrx.batch.units import WorkUnit
 from nocrx.x12 import Interchange
 
 ISA_LENGTH = 106  # ISA is fixed-length: element separator at 3, ISA16 at 104, terminator at 105
+# What str.strip() removes from a latin-1 segment (the reader strips each one): \s and more.
+WHITESPACE = b"[" + re.escape(bytes(i for i in range(256) if chr(i).isspace())) + b"]*"
 FILLER = b"ZZZ"  # a syntactically valid segment id that no 837 loop uses: the reader passes over it
 
 
@@ -113,9 +115,11 @@ def _envelope(data: bytes) -> tuple[tuple[bytes, bytes], list[int]] | None:
     element, component, terminator = data[3:4], data[104:105], data[105:106]
     if component != b":" or terminator.isspace() or terminator.isalnum() or element.isalnum():
         return None
-    if re.search(re.escape(terminator) + rb"\s*" + re.escape(terminator), data):
+    if data.count(b"ST" + element + b"837" + element) < 2:
+        return None  # one transaction set (a quick count, before the slower checks): nothing to cut
+    if re.search(re.escape(terminator) + WHITESPACE + re.escape(terminator), data):
         return None  # an empty segment: the reader would not count it
-    pattern = re.escape(terminator) + rb"\s*(ISA|GS|GE|ST|SE|IEA)" + re.escape(element)
+    pattern = re.escape(terminator) + WHITESPACE + rb"(ISA|GS|GE|ST|SE|IEA)" + re.escape(element)
     tags, offsets, ends = [], [], []
     for match in re.finditer(pattern, data):
         tags.append(match.group(1))
