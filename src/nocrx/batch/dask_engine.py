@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from nocrx.batch.report import Summary
 from nocrx.batch.scrub import ScrubOptions, UnitResult, _checker_for, scrub_unit
@@ -169,12 +169,15 @@ def join_pieces(unit: WorkUnit, folder: str, run: str, *results: UnitResult | Pa
     lines_read = sum((r if isinstance(r, UnitResult) else r[0]).lines_read for r in results)
     joined = UnitResult(unit.key, unit.ordinal, "", lines_read, unit.size, summary.to_dict())
     if len(plain) == len(results):  # every piece's rows are in a file here: one file of them all
+        # Append the others to the first piece's file, copied by the kernel where it can.
+        first, rest = plain[0].written or "", [r.written or "" for r in plain[1:]]
+        with open(first, "r+b") as handle:
+            handle.seek(0, os.SEEK_END)  # not "ab": copy_file_range refuses a file opened to append
+            for name in rest:
+                _append(name, handle)
+                os.unlink(name)
         temporary = _temporary(Path(folder), unit.ordinal, run)
-        with open(temporary, "wb") as handle:
-            for result in plain:
-                with open(result.written or "", "rb") as source:
-                    shutil.copyfileobj(source, handle, 1 << 20)
-                os.unlink(result.written or "")
+        os.replace(first, temporary)
         joined.written = str(temporary)
         return joined
     streams: list[bytes] = []
@@ -185,6 +188,24 @@ def join_pieces(unit: WorkUnit, folder: str, run: str, *results: UnitResult | Pa
         else:
             streams.extend(result[1])
     return joined, streams
+
+
+def _append(name: str, handle: BinaryIO) -> None:
+    """Append the file ``name`` to ``handle`` (os.copy_file_range: no copy through this process)."""
+    with open(name, "rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        try:
+            copied = 0
+            while copied < size:
+                step = os.copy_file_range(source.fileno(), handle.fileno(), size - copied)
+                if step == 0:
+                    break
+                copied += step
+        except (AttributeError, OSError):  # not Linux, or file systems that refuse it
+            source.seek(copied)
+            handle.seek(0, os.SEEK_END)
+            shutil.copyfileobj(source, handle, 1 << 20)
+            handle.flush()
 
 
 def _written(result: UnitResult | Packed, folder: Path, run: str) -> UnitResult:
