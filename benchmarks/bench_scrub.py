@@ -17,8 +17,8 @@ Generates --files 837 files of --claims/--files claims each with ../shared/bench
 - scrub, Dask engine, a LocalCluster of 1 worker process and of 2, each worker warmed up by a
   20-claim scrub first (imports, ICD-10 tables, store caches: about 25 s cold) -> speed-up
   (goal >= 1.6x); a run's first minute on fresh workers is start-up, not scaling.
-The Dask engine distributes files, and cuts a big interchange into runs of transaction sets (the
-generator writes 5,000 claims per ST), so --files 1 measures one big file split.
+The Dask engine distributes files (and big files by interchange), so several files are used; its
+cut of one interchange into runs of transaction sets is off (see batch/dask_engine.py).
 """
 
 from __future__ import annotations

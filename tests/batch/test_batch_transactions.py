@@ -118,6 +118,7 @@ def test_dask_run_of_one_big_interchange_in_pieces(
     if not shared_disk:
         monkeypatch.setattr(dask_engine, "sees_folder", lambda folder, run: False)
 
+    monkeypatch.setattr(dask_engine, "CUT_BIG_INTERCHANGES", True)
     monkeypatch.setattr(dask_engine, "MIN_PIECE_BYTES", 1)  # cut even this small file, into its 3 sets
     pieces: list[int] = []
     real = dask_engine.cut
