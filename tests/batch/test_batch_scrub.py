@@ -137,11 +137,11 @@ def test_resume_after_an_interruption_gives_the_same_report(
     real = scrub_module.scrub_unit
     calls: list[str] = []
 
-    def interrupted(unit, *args):
+    def interrupted(unit, *args, **kwargs):
         if len(calls) == 3:
             raise Interrupted
         calls.append(unit.key)
-        return real(unit, *args)
+        return real(unit, *args, **kwargs)
 
     monkeypatch.setattr(scrub_module, "scrub_unit", interrupted)
     report = tmp_path / "report.jsonl"
@@ -152,7 +152,7 @@ def test_resume_after_an_interruption_gives_the_same_report(
 
     resumed: list[str] = []
     monkeypatch.setattr(
-        scrub_module, "scrub_unit", lambda unit, *a: resumed.append(unit.key) or real(unit, *a)
+        scrub_module, "scrub_unit", lambda unit, *a, **k: resumed.append(unit.key) or real(unit, *a, **k)
     )
     run_scrub(INPUTS, report, ScrubOptions(**{**_fields(options), "resume": True}))
     assert not set(resumed) & set(calls)  # finished units are not redone
@@ -180,7 +180,7 @@ def test_dask_engine_writes_the_same_report(tmp_path: Path, options: ScrubOption
     assert distributed.read_bytes() == local.read_bytes()
 
 
-def _raise_interrupt(*args):
+def _raise_interrupt(*args, **kwargs):
     raise Interrupted
 
 
@@ -244,7 +244,7 @@ def test_resume_after_an_interrupted_report_assembly(
     resumed: list[str] = []
     real = scrub_module.scrub_unit
     monkeypatch.setattr(
-        scrub_module, "scrub_unit", lambda unit, *a: resumed.append(unit.key) or real(unit, *a)
+        scrub_module, "scrub_unit", lambda unit, *a, **k: resumed.append(unit.key) or real(unit, *a, **k)
     )
     run_scrub(INPUTS, report, ScrubOptions(**{**_fields(options), "resume": True}))
     assert len(resumed) == 1  # only the unit whose part had become the report

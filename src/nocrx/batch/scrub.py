@@ -84,36 +84,54 @@ class Progress:
 
 
 def scrub_unit(
-    unit: WorkUnit, checker: Any, payer_map: PayerMap, write: Callable[[str], object] | None = None
+    unit: WorkUnit,
+    checker: Any,
+    payer_map: PayerMap,
+    write: Callable[[str], object] | None = None,
+    *,
+    write_bytes: Callable[[bytes], object] | None = None,
 ) -> UnitResult:
     """Read one unit and return its report rows as JSONL (one row per service line and issue).
 
-    With ``write`` the rows go to it in blocks as they are made, and the result's jsonl is empty:
-    the local engine streams a unit to its part file instead of holding it all.
+    With ``write`` (text) or ``write_bytes`` (UTF-8) the rows go to it in blocks as they are
+    made, and the result's jsonl is empty: the local engine streams a unit to its part file
+    instead of holding it all. Rows are made as UTF-8 bytes, so a binary file takes them as they
+    are (encoding each block as a text file does made the process fault in fresh pages for it).
     """
-    out: list[str] = []
-    blocks: list[str] = []
-    emit = write or blocks.append
+    out: list[bytes] = []  # the rows, each in one or two pieces ending with its newline
+    blocks: list[bytes] = []
+    if write_bytes is not None:
+        emit = write_bytes
+    elif write is not None:
+        text_write = write
+
+        def emit(block: bytes) -> None:
+            text_write(block.decode("utf-8"))  # pieces are whole rows: no character is cut
+
+    else:
+        emit = blocks.append
     lines_read = 0
     summary = Summary()
     writer = LineRows(checker, summary)
+    add_row = writer.add_row
     for interchange in unit.interchanges:
         for record in read_837(unit.path, payer_map=payer_map, label=unit.label, interchange=interchange):
-            if isinstance(record, ReadLine):
+            if type(record) is ReadLine:
                 lines_read += 1
-                out.append(writer.row_json(record))
+                add_row(record, out)
             else:
                 row = rows.issue_row(record)
                 summary.add(row)
-                out.append(_json(row))
-            if len(out) >= BLOCK_ROWS:
-                emit("\n".join(out) + "\n")
+                out.append(f"{_json(row)}\n".encode())
+            if len(out) >= BLOCK_PIECES:
+                emit(b"".join(out))
                 out.clear()
     if out:
-        emit("\n".join(out) + "\n")
+        emit(b"".join(out))
     writer.finish()
     logger.debug("unit %s: %d lines, %d rendered once and reused", unit.key, lines_read, writer.hits)
-    return UnitResult(unit.key, unit.ordinal, "".join(blocks), lines_read, unit.size, summary.to_dict())
+    jsonl = b"".join(blocks).decode("utf-8")
+    return UnitResult(unit.key, unit.ordinal, jsonl, lines_read, unit.size, summary.to_dict())
 
 
 def _json(row: dict[str, Any]) -> str:
@@ -135,7 +153,7 @@ def _line_row(read: ReadLine, checker: Any) -> dict[str, Any]:
         return rows.failed(row, error)
 
 
-BLOCK_ROWS = 1024  # rows joined and written at once (about 2 MiB)
+BLOCK_PIECES = 2048  # row pieces joined and written at once (about 1,000 rows, 2 MiB)
 # The first column that comes from the claim line rather than from where it is in the file; it and
 # every column after it (claim fields, then the check's outcome) depend on the line alone.
 LINE_PART = ',"date_of_service":'
@@ -168,14 +186,21 @@ class LineRows:
         self.lx: dict[str | None, str] = {}
         self.hits = 0
 
-    def row_json(self, read: ReadLine) -> str:
-        """The JSONL text of one line row (without the newline); counted in the summary by ``finish``."""
+    def add_row(self, read: ReadLine, out: list[bytes]) -> None:
+        """Append the JSONL of one line row, newline included, to ``out`` (UTF-8, in one or two pieces).
+
+        The row is counted in the summary now if it is a line's first, by ``finish`` if a repeat.
+        A repeated line's row is its where-it-is columns, then the kept text of the rest: the
+        two go to ``out`` apart, so the long part is copied once, when the block is joined.
+        """
         key = None if read.warnings else read.source_key()
         if key is None:
-            return self._plain(read)
+            out.append(f"{self._plain(read)}\n".encode())
+            return
         tail = self.tails.get(key)
         if tail is None:
-            return self._first(read, key)
+            out.append(f"{self._first(read, key)}\n".encode())
+            return
         tail.count += 1
         context = read.context
         if context is not self.context:
@@ -184,7 +209,8 @@ class LineRows:
         if tail.payer != payer:
             claimed = self._claimed(context, tail.payer)
         lx = self.lx.get(read.lx) or self._lx(read.lx)
-        return f"{start}{read.segment_index}{claim}{lx}{claimed}{tail.text}"
+        out.append(f"{start}{read.segment_index}{claim}{lx}{claimed}".encode())
+        out.append(tail.text)
 
     def finish(self) -> None:
         """Count the reused rows into the summary (each first row was counted when made)."""
@@ -210,7 +236,7 @@ class LineRows:
         if len(self.tails) >= ROW_CACHE_SIZE:
             self.finish()
             self.tails.clear()
-        self.tails[key] = _Tail(text[cut:], row["status"], errors, money, row["payer"])
+        self.tails[key] = _Tail(f"{text[cut:]}\n".encode(), row["status"], errors, money, row["payer"])
         return text
 
     def _enter(self, context: ClaimContext, payer: str | None) -> None:
@@ -245,13 +271,13 @@ class LineRows:
 
 
 class _Tail:
-    """A line's row from LINE_PART on, what it adds to the summary, and how often it was reused."""
+    """A line's row from LINE_PART on (UTF-8, newline included), what it adds to the summary, and how often it was reused."""
 
     __slots__ = ("count", "errors", "money_at_risk", "payer", "status", "text")
 
     def __init__(
         self,
-        text: str,
+        text: bytes,
         status: str,
         errors: tuple[str, ...],
         money_at_risk: Decimal | None,
@@ -348,8 +374,8 @@ def _local_results(
             # collector from walking them again and again (it cost 15 % of a scrub).
             gc.freeze()
             temporary = progress.part(unit.ordinal).with_suffix(".jsonl.tmp")
-            with open(temporary, "w", encoding="utf-8") as handle:
-                result = scrub_unit(unit, checker, payer_map, handle.write)
+            with open(temporary, "wb") as handle:
+                result = scrub_unit(unit, checker, payer_map, write_bytes=handle.write)
             result.written = str(temporary)
             yield result
     finally:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nocrx.x12.lines import RawLine
+from nocrx.x12.lines import RawLine, is_administration_candidate
 
 if TYPE_CHECKING:
     from nocrx.x12.walker import Walker
@@ -34,13 +34,17 @@ BLOCKS_KEPT = 4096  # distinct service-line texts per file or work unit; cleared
 class Block:
     """A complete service-line loop as read: its raw texts, segment count, separators and RawLine."""
 
-    __slots__ = ("component", "element", "line", "raws", "raws_read", "segments")
+    __slots__ = ("component", "element", "kind", "line", "marks", "raws", "raws_read", "segments")
 
     def __init__(
-        self, raws_read: list[str], segments: int, element: str, component: str, line: RawLine
+        self, raws_read: list[str], segments: int, element: str, component: str, line: RawLine, kind: str
     ) -> None:
         self.raws_read, self.raws, self.segments, self.line = raws_read, len(raws_read), segments, line
-        self.element, self.component = element, component
+        self.element, self.component, self.kind = element, component, kind
+        # (administration candidate, has a REF*VY link), or () when neither: RawClaim's flags.
+        linked = any(lin[3] for lin in line.lins)
+        administered = is_administration_candidate(line)
+        self.marks = (administered, linked) if administered or linked else ()
 
 
 class LineBlocks:
@@ -71,7 +75,25 @@ class LineBlocks:
                 and texts[start:end] == block.raws_read
             ):
                 self.hits += 1
-                self._replay(block)
+                # What the walker's handlers did for the block's segments, with this LX and position.
+                claim = walker.claim
+                assert claim is not None  # only called after an LX inside a claim
+                kept = block.line
+                line = new_raw_line(RawLine)  # every slot set once below, without __init__'s empty lists
+                line.tag, line.service, line.segment_index, line.lx = (
+                    kept.tag, kept.service, walker.index + 1, walker.lx
+                )  # fmt: skip
+                line.date, line.notes, line.lins, line.attachment, line.key = (
+                    kept.date, kept.notes, kept.lins, kept.attachment, kept.key
+                )  # fmt: skip
+                walker.lx = None
+                walker.seen_kinds.add(block.kind)
+                walker.line = line
+                claim.lines.append(line)
+                if block.marks:  # what the handlers noted on the claim for this line
+                    claim.administered = claim.administered or block.marks[0]
+                    claim.linked = claim.linked or block.marks[1]
+                walker.index += block.segments
                 return block.raws
         if texts[start].strip().split(element, 1)[0] not in SERVICE_TAGS:
             return 0
@@ -104,28 +126,8 @@ class LineBlocks:
                 self.kept.clear()
             raws_read = texts[start:position]
             line.key = (element, "".join(raws_read))
-            block = Block(raws_read, index - first_index, element, walker.component, line)
+            block = Block(
+                raws_read, index - first_index, element, walker.component, line, self.kind_of_tag[line.tag]
+            )
             self.kept[texts[start]] = block
         return position - start
-
-    def _replay(self, block: Block) -> None:
-        """Do what the walker's handlers did for the block's segments, with this LX and position."""
-        walker = self.walker
-        claim = walker.claim
-        assert claim is not None  # only called after an LX inside a claim
-        kept = block.line
-        line = new_raw_line(RawLine)  # every slot set once below, without __init__'s empty lists
-        line.tag, line.service, line.segment_index, line.lx = (
-            kept.tag,
-            kept.service,
-            walker.index + 1,
-            walker.lx,
-        )
-        line.date, line.notes, line.lins, line.attachment, line.key = (
-            kept.date, kept.notes, kept.lins, kept.attachment, kept.key
-        )  # fmt: skip
-        walker.lx = None
-        walker.seen_kinds.add(self.kind_of_tag[kept.tag])
-        walker.line = line
-        claim.lines.append(line)
-        walker.index += block.segments

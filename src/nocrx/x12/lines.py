@@ -10,6 +10,7 @@ from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache, partial
+from itertools import count
 from typing import Any
 
 from nocrx.model import Administration, Amount, Attachment, ClaimLine, Component, Drug, Investigational
@@ -70,7 +71,9 @@ class RawClaim:
     __slots__ = (
         "_facts",
         "_key",
+        "_number",
         "_pointed",
+        "administered",
         "attachment",
         "clm",
         "condition_codes",
@@ -78,6 +81,7 @@ class RawClaim:
         "diagnoses",
         "extra_diagnoses",
         "lines",
+        "linked",
         "study_id",
         "value_codes",
     )  # fmt: skip
@@ -95,6 +99,10 @@ class RawClaim:
         self._facts: tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]] | None = None
         self._pointed: dict[str | None, tuple[str, ...]] = {}
         self._key: tuple[Any, ...] | None = None
+        self._number: int | None = None
+        # A line may be a drug administration ("96" in its procedure) / has a REF*VY link: only
+        # then do administrations() and linked_components() need to look at the lines.
+        self.administered = self.linked = False
 
     def facts(self) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
         """(CLM01, condition codes, value codes), computed once for all the claim's lines."""
@@ -110,6 +118,12 @@ class RawClaim:
             self._key = (tuple(self.diagnoses), tuple(self.extra_diagnoses), tuple(self.condition_codes),
                          tuple(self.value_codes), date, self.study_id, self.attachment)  # fmt: skip
         return self._key
+
+    def number(self, component: str, payer: str | None, administration: tuple[Administration, ...]) -> int:
+        """A number for source_key() with the claim-wide inputs of its lines; equal for equal ones."""
+        if self._number is None:
+            self._number = claim_number((self.source_key(), component, payer, administration))
+        return self._number
 
     def diagnoses_for(self, pointers: str | None, component: str) -> tuple[str, ...]:
         """Pointed diagnoses in pointer order (SV107-1..4), then the claim's other diagnoses."""
@@ -233,6 +247,17 @@ def build_claim_line(
     )
 
 
+_numbers = count(1)
+
+
+@lru_cache(maxsize=4096)
+def claim_number(key: tuple[Any, ...]) -> int:
+    """A number for a claim's key: equal keys get the same one while it is cached, and a number
+    is never given to two keys (a key evicted and seen again gets a new one), so line keys can
+    hold it instead of the whole claim key, hashed and compared once a claim instead of a line."""
+    return next(_numbers)
+
+
 class PendingLine(partial):  # type: ignore[type-arg]
     """``build_claim_line`` with its arguments (called on first access of ReadLine.line), and their key."""
 
@@ -247,7 +272,7 @@ class PendingLine(partial):  # type: ignore[type-arg]
             date = None if raw.date is None else tuple(raw.date)
             lins = tuple(tuple(lin) for lin in raw.lins)
             segments = (tuple(raw.service), date, lins, tuple(raw.notes), raw.attachment)
-        return (segments, claim.source_key(), component, payer, setting, linked, administration)
+        return (segments, claim.number(component, payer, administration), setting, linked)
 
 
 def _element(elements: list[str], index: int) -> str | None:
@@ -351,12 +376,13 @@ def administrations(claim: RawClaim, component: str) -> tuple[Administration, ..
     (CPT Drug Administration guidelines); in an 837 those are sibling 2400 lines.
     """
     found: list[Administration] = []
+    if not claim.administered:
+        return ()  # no line is a candidate: most claims are done here
     for raw in claim.lines:
+        if not is_administration_candidate(raw):
+            continue
         service = raw.service
-        procedure = service[1 if raw.tag == "SV1" else 2] if len(service) > 2 else ""
-        if "96" not in procedure:
-            continue  # every code of both ranges has "96" in it: most lines are done here
-        parts = procedure.split(component)
+        parts = service[1 if raw.tag == "SV1" else 2].split(component)
         code = parts[1].strip() if len(parts) > 1 else ""
         if len(code) == 5 and code.isdigit() and (96360 <= int(code) <= 96379 or 96401 <= int(code) <= 96549):
             units_at = 4 if raw.tag == "SV1" else 5
@@ -372,9 +398,17 @@ def administrations(claim: RawClaim, component: str) -> tuple[Administration, ..
     return tuple(found)
 
 
+def is_administration_candidate(raw: RawLine) -> bool:
+    """False for a line that cannot be a drug administration: every code of both ranges has "96"."""
+    service = raw.service
+    return len(service) > 2 and "96" in service[1 if raw.tag == "SV1" else 2]
+
+
 def linked_components(claim: RawClaim) -> dict[str, tuple[Component, ...]]:
     """Group the 2410 NDCs of lines that share a REF*VY link sequence number (compounds, 837P TR3 2410)."""
     groups: dict[str, list[Component]] = {}
+    if not claim.linked:
+        return {}
     for raw in claim.lines:
         for lin in raw.lins:
             if lin[3]:

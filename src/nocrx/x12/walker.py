@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import islice
 
 from nocrx.x12.blocks import LINE_ENDS, LineBlocks
 from nocrx.x12.construct import fast_constructor
@@ -24,6 +23,7 @@ from nocrx.x12.lines import (
     add_hi,
     administrations,
     build_claim_line,
+    is_administration_candidate,
     linked_components,
     read_attachment,
     setting_for,
@@ -47,6 +47,7 @@ KIND_OF_TAG: dict[str, Kind] = {"SV1": "837P", "SV2": "837I"}
 BLOCK_TAGS = KNOWN_TAGS - LINE_ENDS
 new_context = fast_constructor(ClaimContext)
 new_position = fast_constructor(Position)
+new_read_line = object.__new__
 
 
 def kind_from_version(version: str | None) -> Kind | None:
@@ -112,30 +113,37 @@ class Walker:
         get = self.handlers.get
         known = KNOWN_TAGS
         out = self.out
+        walk_line = self.blocks.walk
         index = self.index
-        lx, walk_line = self._lx, self.blocks.walk
-        numbered = enumerate(texts)
-        for position, raw in numbered:
-            text = raw.strip()
+        position, stop = 0, len(texts)
+        while position < stop:
+            text = texts[position].strip()
+            position += 1
             if not text:
                 continue
             index += 1
             segment = text.split(element)
-            handler = get(segment[0])
-            if handler is not None:
-                self.index = index
-                handler(segment)
-                if out:
-                    yield from out
-                    out.clear()
-                if handler == lx and self.claim is not None:
-                    used = walk_line(texts, position + 1, element)
+            tag = segment[0]
+            handler = get(tag)
+            if handler is None:
+                if tag not in known:
+                    self.index = index
+                    self._other(segment)
+                continue
+            self.index = index
+            if tag == "LX":  # _lx, inline: once a line; then the loop 2400 it starts, as a block
+                self.line = None
+                self.lx = (segment[1].strip() or None) if len(segment) > 1 else None
+                if self.claim is not None:
+                    used = walk_line(texts, position, element)
                     if used:
-                        next(islice(numbered, used - 1, None), None)  # skip what walk_line read
+                        position += used  # the segments walk_line read
                         index = self.index
-            elif segment[0] not in known:
-                self.index = index
-                self._other(segment)
+                continue
+            handler(segment)
+            if out:
+                yield from out
+                out.clear()
         self.index = index
 
     def finish(self) -> None:
@@ -317,7 +325,9 @@ class Walker:
         line = self.line
         if line is not None and line.lins and qualifier in ("VY", "XZ"):
             if qualifier == "VY":
-                line.lins[-1][3] = _field(segment, 2)
+                link = line.lins[-1][3] = _field(segment, 2)
+                if link and self.claim is not None:
+                    self.claim.linked = True
         elif line is None and self.claim is not None and qualifier == "P4":
             self.claim.study_id = _field(segment, 2)
 
@@ -346,6 +356,8 @@ class Walker:
             return
         self.line = line
         self.claim.lines.append(line)
+        if is_administration_candidate(line):
+            self.claim.administered = True
 
     def _nte(self, segment: list[str]) -> None:
         # 2400 NTE02: line note (free text; it goes into the narrative, never into a log).
@@ -381,18 +393,26 @@ class Walker:
         except LineProblem:
             links = {}
         administration = administrations(claim, self.component)
-        out, component, first = self.out, self.component, 1 - self.isa_index
+        append, component, first = self.out.append, self.component, 1 - self.isa_index
         settings: dict[str, str | None] = {}
         for raw in claim.lines:
             # The ReadLine of one SV1/SV2; its ClaimLine is built on first access (PendingLine).
-            linked = links.get(raw.lins[0][3], ()) if raw.lins and raw.lins[0][3] else ()
+            linked = links.get(raw.lins[0][3], ()) if links and raw.lins and raw.lins[0][3] else ()
             setting = settings.get(raw.tag, "?")
             if setting == "?":
                 setting = settings[raw.tag] = setting_for(KIND_OF_TAG[raw.tag], context.facility_type)
-            pending = PendingLine(
+            read = new_read_line(ReadLine)  # ReadLine.__init__'s slots, set here: once a line
+            read.context, read.lx, read.segment_index, read.warnings = (
+                context,
+                raw.lx,
+                raw.segment_index + first,
+                warnings,
+            )
+            read._line = read._error = None
+            read._pending = PendingLine(
                 build_claim_line, claim, raw, component, payer, setting, linked, administration
             )
-            out.append(ReadLine(context, raw.lx, raw.segment_index + first, None, None, warnings, pending))
+            append(read)
 
     def _context(self, claim: RawClaim | None, index: int) -> ClaimContext:
         clm05 = (_field(claim.clm, 5) or "").split(self.component) if claim else []
