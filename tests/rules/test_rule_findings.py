@@ -14,17 +14,22 @@ from decimal import Decimal
 import pytest
 from rule_lines import (
     BACLOFEN_COMPOUND,
+    BASE_DECISION,
     KEYTRUDA,
     KEYTRUDA_DECISION,
     codes,
     decision,
     line,
+    registry,
     run,
     trial_drug,
 )
 
 from nocrx.model import Administration, Amount, Attachment, Finding, Product
+from nocrx.rules.adjust import apply_payer
 from nocrx.rules.catalog import CATALOG
+from nocrx.rules.checks import CHECKS, applicable_checks
+from nocrx.rules.context import make_context
 
 D = Decimal
 COMPOUND_LINE = line(hcpcs="J7999", drug=BACLOFEN_COMPOUND, modifiers=(), narrative="compound baclofen 0.5 mg, "
@@ -213,3 +218,16 @@ def test_findings_come_errors_first():
 )
 def test_status(the_line, status):
     assert run(the_line).status == status
+
+
+@pytest.mark.parametrize(("the_line", "the_decision", "code", "severity", "source"), CASES)
+def test_a_check_left_out_of_a_line_finds_nothing_on_it(the_line, the_decision, code, severity, source):
+    # applicable_checks skips the checks whose opening test returns: each would yield nothing.
+    for payer in registry().ids():
+        profile = registry().get(payer, the_line.date_of_service)
+        decided = apply_payer(the_line, the_decision or BASE_DECISION, profile)
+        context = make_context(the_line, decided, None)
+        kept = applicable_checks(the_line, decided, profile, context)
+        for check in CHECKS:
+            if check not in kept:
+                assert list(check(the_line, decided, profile, context)) == [], (payer, check.__name__)

@@ -22,7 +22,7 @@ from nocrx.payers import PayerProfile
 from nocrx.rules import narrative as narratives
 from nocrx.rules.adjust import apply_payer
 from nocrx.rules.catalog import REVIEW_CODES
-from nocrx.rules.checks import CHECKS, check_narrative
+from nocrx.rules.checks import applicable_checks, check_narrative
 from nocrx.rules.context import CheckContext, finding, make_context, waste_in_notes
 
 if TYPE_CHECKING:
@@ -39,9 +39,10 @@ def evaluate(
     context = make_context(line, decision, store)
     narrative, overflow, built_findings = build_narrative(line, decision, profile, context)
     findings: list[Finding] = built_findings
-    for check in CHECKS:
+    for check in applicable_checks(line, decision, profile, context):
         findings.extend(check(line, decision, profile, context))
-    findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
+    if context.is_noc and profile.narrative_required_for_noc:  # check_narrative's own first test
+        findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
     ordered = _errors_first(_merge(_payer_severity(decision.findings, profile), findings))
     return Evaluation(
         line=line, decision=decision, payer_id=profile.id, findings=ordered, status=status_of(ordered),

@@ -2,8 +2,13 @@
 
 ``CHECKS`` is the order the engine runs them in; the engine sorts the findings errors first.
 The narrative check also takes the narrative nocrx built, so the engine calls it itself.
+``applicable_checks`` leaves out the checks that would return at once on a kind of line.
 """
 
+from collections.abc import Callable, Iterator
+
+from nocrx.model import ClaimLine, Decision, Finding
+from nocrx.payers import PayerProfile
 from nocrx.rules.checks.administration import check_administration
 from nocrx.rules.checks.codes import check_code, check_code_on_dos
 from nocrx.rules.checks.compound import check_compound
@@ -17,8 +22,11 @@ from nocrx.rules.checks.modifiers import (
 )
 from nocrx.rules.checks.narrative import check_narrative
 from nocrx.rules.checks.pricing import check_invoice
-from nocrx.rules.checks.trial import check_trial
+from nocrx.rules.checks.trial import check_trial, has_trial_diagnosis
 from nocrx.rules.checks.units import check_units
+from nocrx.rules.context import NOC_DRUG_CODES, CheckContext
+
+Check = Callable[[ClaimLine, Decision, PayerProfile, CheckContext], Iterator[Finding]]
 
 CHECKS = (
     check_code,
@@ -39,4 +47,54 @@ CHECKS = (
     check_invoice,
 )
 
-__all__ = ["CHECKS", "check_narrative"]
+
+def applicable_checks(
+    line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
+) -> tuple[Check, ...]:
+    """``CHECKS`` less those whose first test returns on this line, chosen once per profile and kind of line.
+
+    Each fact below is the negation of one check's opening ``return`` (a check left out would have
+    found nothing), so a line gets the findings it would get from every check, without making a
+    generator for each of the ~17 checks.
+    """
+    drug, code = line.drug, context.code
+    kind = (
+        "applicable_checks",
+        line.hcpcs in NOC_DRUG_CODES,  # check_code
+        context.store is not None and code is not None and code[:1].isalpha(),  # check_code_on_dos
+        context.is_noc,  # check_drug_details
+        drug is not None and (drug.ndc is not None or bool(decision.ndc_11)),  # check_quantity
+        line.units is not None,  # check_units
+        drug is not None and drug.container in ("single-dose", "multi-dose"),  # check_waste_modifiers
+        line.is_340b or context.has("JG", "TB"),  # check_340b
+        context.store is not None and code is not None and not context.is_noc  # check_route_modifier
+        and not context.has("JA", "JB") and code.startswith("J"),
+        bool(line.diagnoses),  # check_diagnosis_support
+        context.is_compound,  # check_compound
+        (drug is not None and drug.investigational is not None) or context.has("Q0", "Q1")  # check_trial
+        or has_trial_diagnosis(line.diagnoses),
+    )  # fmt: skip
+    memo = profile.memo
+    checks: tuple[Check, ...] | None = memo.get(kind)
+    if checks is None:
+        skipped = {check for check, applies in zip(GUARDED, kind[1:], strict=True) if not applies}
+        checks = memo[kind] = tuple(check for check in CHECKS if check not in skipped)
+    return checks
+
+
+# The checks whose opening test ``applicable_checks`` reads, in the order of its facts.
+GUARDED = (
+    check_code,
+    check_code_on_dos,
+    check_drug_details,
+    check_quantity,
+    check_units,
+    check_waste_modifiers,
+    check_340b,
+    check_route_modifier,
+    check_diagnosis_support,
+    check_compound,
+    check_trial,
+)
+
+__all__ = ["CHECKS", "applicable_checks", "check_narrative"]
