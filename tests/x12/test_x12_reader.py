@@ -14,6 +14,7 @@ import pytest
 from nocrx.model import Amount, Attachment, Component
 from nocrx.x12 import Issue, PayerMap, ReadLine, read_837, scan_interchanges
 from nocrx.x12.blocks import LineBlocks
+from nocrx.x12.lines import claim_number
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
 PROFESSIONAL_VARIANTS = [
@@ -170,6 +171,17 @@ def test_source_key_is_equal_exactly_when_the_line_is_equal_but_for_its_id(tmp_p
     assert len(same) >= len(keys) // 3 - 1
     assert keys["ONC-0001", 0] != keys["CONC-0001", 0]  # 3600.0 == 3600.00, but written otherwise
     assert all(r.source_key() is None for reads in by_claim.values() for r in reads)  # built: no key
+
+
+def test_a_claim_number_never_stands_for_two_claim_keys():
+    """Line keys hold a number for their claim's key: equal keys share one, and a key evicted from
+    the cache and seen again gets a new number, never one another key had."""
+    first = claim_number(("claim key", 1))
+    assert claim_number(("claim key", 1)) == first
+    claim_number.cache_clear()  # as when the cache is full
+    again = claim_number(("claim key", 1))
+    other = claim_number(("another claim key", 1))
+    assert len({first, again, other}) == 3
 
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "x12-samples"

@@ -71,7 +71,6 @@ class RawClaim:
     __slots__ = (
         "_facts",
         "_key",
-        "_number",
         "_pointed",
         "administered",
         "attachment",
@@ -82,6 +81,7 @@ class RawClaim:
         "extra_diagnoses",
         "lines",
         "linked",
+        "number",
         "study_id",
         "value_codes",
     )  # fmt: skip
@@ -99,7 +99,8 @@ class RawClaim:
         self._facts: tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...]] | None = None
         self._pointed: dict[str | None, tuple[str, ...]] = {}
         self._key: tuple[Any, ...] | None = None
-        self._number: int | None = None
+        # claim_number of source_key() with the claim-wide inputs of its lines (PendingLine.key).
+        self.number: int | None = None
         # A line may be a drug administration ("96" in its procedure) / has a REF*VY link: only
         # then do administrations() and linked_components() need to look at the lines.
         self.administered = self.linked = False
@@ -118,12 +119,6 @@ class RawClaim:
             self._key = (tuple(self.diagnoses), tuple(self.extra_diagnoses), tuple(self.condition_codes),
                          tuple(self.value_codes), date, self.study_id, self.attachment)  # fmt: skip
         return self._key
-
-    def number(self, component: str, payer: str | None, administration: tuple[Administration, ...]) -> int:
-        """A number for source_key() with the claim-wide inputs of its lines; equal for equal ones."""
-        if self._number is None:
-            self._number = claim_number((self.source_key(), component, payer, administration))
-        return self._number
 
     def diagnoses_for(self, pointers: str | None, component: str) -> tuple[str, ...]:
         """Pointed diagnoses in pointer order (SV107-1..4), then the claim's other diagnoses."""
@@ -272,7 +267,10 @@ class PendingLine(partial):  # type: ignore[type-arg]
             date = None if raw.date is None else tuple(raw.date)
             lins = tuple(tuple(lin) for lin in raw.lins)
             segments = (tuple(raw.service), date, lins, tuple(raw.notes), raw.attachment)
-        return (segments, claim.number(component, payer, administration), setting, linked)
+        number = claim.number
+        if number is None:  # the claim's first line: its other lines share the number
+            number = claim.number = claim_number((claim.source_key(), component, payer, administration))
+        return (segments, number, setting, linked)
 
 
 def _element(elements: list[str], index: int) -> str | None:
