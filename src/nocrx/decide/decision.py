@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from nocrx.data.records import Release
@@ -64,6 +65,20 @@ JG_STEP = TraceStep(
 _MISSING = object()
 
 
+# Batches repeat a few diagnosis lists: test each list's codes once.
+_has_neoplasm_diagnosis = lru_cache(maxsize=4096)(has_neoplasm_diagnosis)
+
+
+class _DependsOn(NamedTuple):
+    """Which facts of the line an NDC's ASP crosswalk answer depends on."""
+
+    by_setting: bool
+    by_line_code: bool
+
+    def facts(self, is_opps: bool, line_code: str | None) -> tuple[object, object]:
+        return (is_opps if self.by_setting else None, line_code if self.by_line_code else None)
+
+
 class _Answer(NamedTuple):
     """A decision before its modifiers, trace and findings are added."""
 
@@ -109,7 +124,7 @@ def decide(line: ClaimLine, store: Store, *, compounded_code: str | None = None)
     # Batches repeat the same drug on the same day: the answer depends only on these facts
     # (and on the store's data, whose load empties the cache).
     is_medicare = is_medicare_payer(line.payer)
-    has_neoplasm_dx = has_neoplasm_diagnosis(line.diagnoses)
+    has_neoplasm_dx = _has_neoplasm_diagnosis(tuple(line.diagnoses))
     key = (
         line.date_of_service, is_medicare, line.setting, line.hcpcs, line.drug, line.is_340b, has_neoplasm_dx,
         compounded_code,
@@ -159,10 +174,26 @@ def _from_asp_crosswalk(work: _Work, facts: DrugFacts) -> _Answer | None:
     line = work.line
     is_opps = line.setting in OPPS_SETTINGS
     answers = work.parts.table("asp_crosswalk")
-    key = (release.id, ndc_11, is_opps, line.hcpcs)
+    # The setting matters only when a row is a C-code, the line's own code only when the NDC
+    # is listed under several codes: most NDCs share one answer for every line.
+    key: tuple[object, ...] = (release.id, ndc_11)
     answer = answers.get(key)
+    if answer.__class__ is _DependsOn:
+        key = (release.id, ndc_11, *answer.facts(is_opps, line.hcpcs))
+        answer = answers.get(key)
     if answer is None:
-        answer = answers[key] = asp_crosswalk(work.store, release, ndc_11, is_opps, line.hcpcs)
+        answer = asp_crosswalk(work.store, release, ndc_11, is_opps, line.hcpcs)
+        if len(key) == 2:
+            rows = work.store.crosswalk_rows(release, ndc_11)
+            by_setting = any((row.hcpcs or "").startswith("C") for row in rows)
+            # With a C-code, the other setting may list several codes: then the line's code matters too.
+            depends = _DependsOn(
+                by_setting, by_setting or (answer[2] is not None and len(answer[2].codes) > 1)
+            )
+            if depends.by_setting or depends.by_line_code:
+                answers[key] = depends
+                key = (release.id, ndc_11, *depends.facts(is_opps, line.hcpcs))
+        answers[key] = answer
     steps, findings, listed = answer
     work.trace.extend(steps)
     work.findings.extend(findings)
@@ -214,16 +245,17 @@ def _from_descriptors(
     is_compounded = bool(drug and "compounded" in drug.category)
     route = drug.route if drug and drug.route else (product.route if product else None)
     if release is not None and key and ingredient and not is_compounded:
-        wanted: tuple[object, ...] = (release.id, key, ingredient, route, line.setting, line.date_of_service)
+        search = work.parts.descriptor_search(
+            release, key, ingredient, route, line.setting, line.date_of_service
+        )
     else:  # nothing is searched: the steps depend on no route, setting or day
+        searches = work.parts.table("descriptors")
         wanted = (release.id if release else None, key, ingredient, is_compounded)
-    searches = work.parts.table("descriptors")
-    search = searches.get(wanted)
-    if search is None:
-        search = searches[wanted] = search_descriptors(
-            work.parts, release, key, ingredient, is_compounded=is_compounded, route=route,
-            setting=line.setting, day=line.date_of_service,
-        )  # fmt: skip
+        search = searches.get(wanted)
+        if search is None:
+            search = searches[wanted] = search_descriptors(
+                (), release, key, ingredient, is_compounded=is_compounded, day=line.date_of_service
+            )
     work.trace.extend(search.steps)
     nature = _nature(work, facts, ingredient, search.chemotherapy_code)
     if search.exact is not None:

@@ -12,13 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from nocrx.codes.ndc import parse_ndc
 from nocrx.codes.units import ROUNDING_SOURCE, billing_units, descriptor_dosage, parse_amount
 from nocrx.data.records import CrosswalkRow, HCPCSCode, Release
 from nocrx.data.store import Store
-from nocrx.decide.descriptors import DescriptorMatch, judge_descriptors, matches_on
+from nocrx.decide.descriptors import (
+    OPPS_SETTINGS,
+    DescriptorMatch,
+    ingredient_words,
+    judge_descriptors,
+    matches_on,
+)
 from nocrx.decide.nature import route_class
 from nocrx.errors import InvalidNDC
 from nocrx.model import Amount, Finding, Product, TraceStep
@@ -37,6 +44,7 @@ RELEASE_KINDS = {
     "noc_crosswalk": "ASP NOC NDC-HCPCS crosswalk",
     "hcpcs": "HCPCS Level II code set",
 }
+_route_class = lru_cache(maxsize=1024)(route_class)  # a batch names a handful of routes
 MAX_SET_ASIDE_STEPS = 4  # trace lines for descriptor codes set aside; the rest are listed in one line
 
 
@@ -79,6 +87,31 @@ class DescriptorSearch:
     chemotherapy_code: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class JudgedCodes:
+    """The codes found for a search, judged for everything but the day, and the days all are effective."""
+
+    matches: tuple[DescriptorMatch, ...]
+    all_effective_from: date | None  # every code is effective from this day (None: no lower bound) ...
+    all_effective_to: date | None  # ... through this day (None: no upper bound)
+    any_usable: bool  # some code is usable on a day when every code is effective
+
+    @classmethod
+    def of(cls, matches: tuple[DescriptorMatch, ...]) -> JudgedCodes:
+        added = [m.code.add_date for m in matches if m.code.add_date is not None]
+        terminated = [m.code.termination_date for m in matches if m.code.termination_date is not None]
+        usable = any(m.excluded_because is None for m in matches)
+        return cls(matches, max(added, default=None), min(terminated, default=None), usable)
+
+    def shares_answer_on(self, day: date) -> bool:
+        """True when every code is effective on ``day`` and one is usable: the search's steps name no day."""
+        if not self.any_usable:
+            return False
+        if self.all_effective_from is not None and day < self.all_effective_from:
+            return False
+        return self.all_effective_to is None or day <= self.all_effective_to
+
+
 class Parts:
     """One store's shared answers (kept in ``store.memoised``, so a data load empties them)."""
 
@@ -88,7 +121,8 @@ class Parts:
         self._drugs: dict[str | None, DrugFacts] = {}
         self._days: dict[date, dict[str, tuple[Release | None, Finding | None]]] = {}
         self._units: dict[tuple[str, Amount | None, Amount | None], Units] = {}
-        self._judged: dict[tuple[object, ...], tuple[DescriptorMatch, ...]] = {}
+        self._judged: dict[tuple[object, ...], JudgedCodes] = {}
+        self._searches: dict[tuple[object, ...], DescriptorSearch] = {}
         self._answers: dict[str, dict[Any, Any]] = {}
 
     def clear(self) -> None:
@@ -98,6 +132,7 @@ class Parts:
         self._days.clear()
         self._units.clear()
         self._judged.clear()
+        self._searches.clear()
         self._answers.clear()
 
     def table(self, name: str) -> dict[Any, Any]:
@@ -122,18 +157,32 @@ class Parts:
             }
         return releases
 
-    def judged_descriptors(
-        self, release: Release, key: str, ingredient: str, route: str | None, setting: str | None
-    ) -> tuple[DescriptorMatch, ...]:
-        """The codes whose descriptors name ``key``, judged for everything but the day."""
-        wanted = (release.id, key, ingredient, route, setting)
+    def descriptor_search(
+        self, release: Release, key: str, ingredient: str, route: str | None, setting: str | None, day: date
+    ) -> DescriptorSearch:
+        """Search ``release``'s descriptors for ``key`` and judge what is found on ``day``.
+
+        The judgement reads only the ingredient's words, the route's class and whether the
+        setting is OPPS/ASC; the day changes the answer only when it sets a code aside or
+        leaves none usable (those steps name the day), so other days share one answer.
+        """
+        is_opps = setting in OPPS_SETTINGS
+        words = ingredient_words(ingredient)
+        route_group = _route_class(route)
+        wanted = (release.id, key, words, route_group, is_opps)
         judged = self._judged.get(wanted)
         if judged is None:
             found = self.store.hcpcs_search(release, key)
-            judged = self._judged[wanted] = judge_descriptors(
-                found, ingredient, route=route_class(route), setting=setting
+            judged = self._judged[wanted] = JudgedCodes.of(
+                judge_descriptors(found, ingredient, route=route_group, setting=setting)
             )
-        return judged
+        searched = (wanted, None if judged.shares_answer_on(day) else day)
+        search = self._searches.get(searched)
+        if search is None:
+            search = self._searches[searched] = search_descriptors(
+                judged.matches, release, key, ingredient, is_compounded=False, day=day
+            )
+        return search
 
     def units(self, hcpcs_dosage: str, dose: Amount | None, wasted: Amount | None) -> Units:
         key = (hcpcs_dosage, dose, wasted)
@@ -317,17 +366,15 @@ def noc_crosswalk(store: Store, release: Release, ndc_11: str) -> tuple[TraceSte
 
 
 def search_descriptors(
-    parts: Parts,
+    judged: tuple[DescriptorMatch, ...],
     release: Release | None,
     key: str | None,
     ingredient: str | None,
     *,
     is_compounded: bool,
-    route: str | None,
-    setting: str | None,
     day: date,
 ) -> DescriptorSearch:
-    """Search a HCPCS release's descriptors for the ingredient and judge what is found."""
+    """Judge on ``day`` the codes found in a HCPCS release's descriptors for the ingredient."""
     steps: list[TraceStep] = []
     matches = []
     if is_compounded:
@@ -336,7 +383,7 @@ def search_descriptors(
                                "noc-rules.md 4 (panaceainc; CMS ch.17 §90.2/90.3)"))  # fmt: skip
         key = None
     if release is not None and key and ingredient:
-        matches = matches_on(parts.judged_descriptors(release, key, ingredient, route, setting), day)
+        matches = matches_on(judged, day)
     elif not ingredient and key is None:
         reason = "no drug name or FDA product to search the descriptors for"
         steps.append(TraceStep("descriptors", "not searched", reason, HCPCS_SOURCE))
