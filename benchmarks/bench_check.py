@@ -67,7 +67,7 @@ def enrich(lines: list[dict[str, object]], seed: int = 11) -> list[dict[str, obj
 
 def bench(store_path: Path, count: int) -> None:
     lines = [parse_claim_line(item) for item in enrich(generate_lines(store_path, count, skew=1.1))]
-    icd10.warm()  # the ICD-10-CM code set loads once per process (about 4 s), not per line
+    icd10.warm()  # the ICD-10-CM code set loads once per process (its cache file: milliseconds), not per line
     payers = load_payers()
     decide_rate(store_path, lines)  # warm the OS file cache, so the runs below start equal
     baseline = decide_rate(store_path, lines)

@@ -15,7 +15,7 @@ Generates --files 837 files of --claims/--files claims each with ../shared/bench
   repeats lines less); and the same on a file of --distinct-claims claims where every SV102
   charge is different, so every drug line is checked (the cache cannot help);
 - scrub, Dask engine, a LocalCluster of 1 worker process and of 2, each worker warmed up by a
-  20-claim scrub first (imports, ICD-10 tables, store caches: about 25 s cold) -> speed-up
+  20-claim scrub first (imports, ICD-10 tables, store caches) -> speed-up
   (goal >= 1.6x); a run's first minute on fresh workers is start-up, not scaling.
 The Dask engine distributes files (and big files by interchange), so several files are used; its
 cut of one interchange into runs of transaction sets is off (see batch/dask_engine.py).
@@ -86,7 +86,7 @@ def main() -> None:
     split, _ = split_seconds(files)
     from nocrx.rules import icd10
 
-    icd10.warm()  # a one-off 5 s load of the ICD-10-CM tables; each Dask worker pays it too
+    icd10.warm()  # the ICD-10-CM tables load once per process (from their cache file); each Dask worker too
     checker = _checker_for(str(store))
     computed = checker.misses
     local, lines = scrub_seconds(files, workdir / "local.jsonl", ScrubOptions(db_path=str(store)))
