@@ -6,21 +6,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from scrub_inputs import INPUTS
 
 from nocrx.batch import ScrubOptions, dask_engine, run_scrub
 from nocrx.batch.units import plan_units
-
-TESTS = Path(__file__).resolve().parents[1]
-FIXTURES = TESTS / "fixtures" / "x12"
-SAMPLES = TESTS.parents[1] / "shared" / "x12-samples"
-INPUTS = [
-    FIXTURES / "drug_claims_837p.txt",
-    FIXTURES / "outpatient_837i.txt",
-    SAMPLES / "linuxforhealth" / "837_005010X222A2__demo.drug.example10.3.837",
-    SAMPLES / "imsweb" / "x12_multiple_isa.txt",
-    SAMPLES / "imsweb" / "x12_no_isa_line.txt",
-    SAMPLES / "oopfactory" / "837P_5010_UnicodeExample.txt",
-]
 
 distributed = pytest.importorskip("distributed")
 

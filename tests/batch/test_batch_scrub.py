@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrub_inputs import FIXTURES, INPUTS, SAMPLES
 
 from nocrx.batch import ScrubOptions, run_scrub
 from nocrx.batch import report as report_module
@@ -20,18 +21,6 @@ from nocrx.batch.report import Summary
 from nocrx.batch.rows import LINE_STATUSES
 from nocrx.errors import InvalidInput
 from nocrx.x12 import ReadLine, read_837
-
-TESTS = Path(__file__).resolve().parents[1]
-FIXTURES = TESTS / "fixtures" / "x12"
-SAMPLES = TESTS.parents[1] / "shared" / "x12-samples"
-INPUTS = [
-    FIXTURES / "drug_claims_837p.txt",
-    FIXTURES / "outpatient_837i.txt",
-    SAMPLES / "linuxforhealth" / "837_005010X222A2__demo.drug.example10.3.837",
-    SAMPLES / "imsweb" / "x12_multiple_isa.txt",
-    SAMPLES / "imsweb" / "x12_no_isa_line.txt",
-    SAMPLES / "oopfactory" / "837P_5010_UnicodeExample.txt",
-]
 
 
 class Interrupted(Exception):
@@ -236,7 +225,7 @@ def test_resume_after_an_interrupted_report_assembly(
     """The first part is moved into the report: a run stopped while assembling it redoes that unit."""
     expected = tmp_path / "clean.jsonl"
     run_scrub(INPUTS, expected, options)
-    monkeypatch.setattr(report_module.shutil, "copyfileobj", _raise_interrupt)
+    monkeypatch.setattr(report_module, "append_file", _raise_interrupt)
     report = tmp_path / "report.jsonl"
     with pytest.raises(Interrupted):
         run_scrub(INPUTS, report, options)

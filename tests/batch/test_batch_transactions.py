@@ -33,9 +33,9 @@ def whole_unit(path: Path) -> WorkUnit:
 
 
 def rows_of(unit: WorkUnit, db_path: str) -> str:
-    out = io.StringIO()
-    scrub_unit(unit, _checker_for(db_path), PayerMap(), out.write)
-    return out.getvalue()
+    out = io.BytesIO()
+    scrub_unit(unit, _checker_for(db_path), PayerMap(), write_bytes=out.write)
+    return out.getvalue().decode("utf-8")
 
 
 def rows_in_pieces(pieces: list[transactions.Piece], folder: Path, db_path: str) -> str:

@@ -17,16 +17,15 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import shutil
 import tempfile
 import uuid
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from nocrx.batch.report import Summary
+from nocrx.batch.report import Summary, append_file
 from nocrx.batch.scrub import ScrubOptions, UnitResult, _checker_for, scrub_unit
 from nocrx.batch.transactions import Piece, cut, piece_unit, stand_in
 from nocrx.batch.units import WorkUnit
@@ -149,14 +148,14 @@ def _scrub(
     try:
         if sees_folder(Path(folder), run):
             temporary = _temporary(Path(folder), unit.ordinal, run + piece)
-            with open(temporary, "w", encoding="utf-8") as handle:
-                result = scrub_unit(unit, checker, payer_map, handle.write)
+            with open(temporary, "wb") as handle:
+                result = scrub_unit(unit, checker, payer_map, write_bytes=handle.write)
             result.written = str(temporary)
             return result
         compressor = zlib.compressobj(COMPRESS_LEVEL)
         blocks: list[bytes] = []
         result = scrub_unit(
-            unit, checker, payer_map, lambda text: blocks.append(compressor.compress(text.encode("utf-8")))
+            unit, checker, payer_map, write_bytes=lambda rows: blocks.append(compressor.compress(rows))
         )
         blocks.append(compressor.flush())
         return result, [b"".join(blocks)]
@@ -178,7 +177,7 @@ def join_pieces(unit: WorkUnit, folder: str, run: str, *results: UnitResult | Pa
         with open(first, "r+b") as handle:
             handle.seek(0, os.SEEK_END)  # not "ab": copy_file_range refuses a file opened to append
             for name in rest:
-                _append(name, handle)
+                append_file(name, handle)
                 os.unlink(name)
         temporary = _temporary(Path(folder), unit.ordinal, run)
         os.replace(first, temporary)
@@ -192,24 +191,6 @@ def join_pieces(unit: WorkUnit, folder: str, run: str, *results: UnitResult | Pa
         else:
             streams.extend(result[1])
     return joined, streams
-
-
-def _append(name: str, handle: BinaryIO) -> None:
-    """Append the file ``name`` to ``handle`` (os.copy_file_range: no copy through this process)."""
-    with open(name, "rb") as source:
-        size = os.fstat(source.fileno()).st_size
-        try:
-            copied = 0
-            while copied < size:
-                step = os.copy_file_range(source.fileno(), handle.fileno(), size - copied)
-                if step == 0:
-                    break
-                copied += step
-        except (AttributeError, OSError):  # not Linux, or file systems that refuse it
-            source.seek(copied)
-            handle.seek(0, os.SEEK_END)
-            shutil.copyfileobj(source, handle, 1 << 20)
-            handle.flush()
 
 
 def _written(result: UnitResult | Packed, folder: Path, run: str) -> UnitResult:

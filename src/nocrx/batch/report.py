@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from nocrx.batch.rows import COLUMNS
 from nocrx.errors import InvalidInput
@@ -127,15 +127,37 @@ def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
     try:
         if parts:
             os.replace(parts[0], temporary)  # same folder as the report, so a rename
-        with open(temporary, "ab") as handle:
+        with open(temporary, "r+b" if parts else "wb") as handle:  # not "ab": see append_file
+            handle.seek(0, os.SEEK_END)
             for part in parts[1:]:
-                with open(part, "rb") as source:  # bytes: the parts are UTF-8 already
-                    shutil.copyfileobj(source, handle, COPY_BYTES)
+                append_file(part, handle)  # bytes: the parts are UTF-8 already
             handle.write((json.dumps(summary.to_dict(), separators=(",", ":")) + "\n").encode("utf-8"))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def append_file(name: str | Path, handle: BinaryIO) -> None:
+    """Append the file ``name`` to ``handle`` (os.copy_file_range: no copy through this process).
+
+    ``handle`` is opened "r+b" and at its end: copy_file_range refuses a file opened to append.
+    """
+    with open(name, "rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        try:
+            copied = 0
+            while copied < size:
+                step = os.copy_file_range(source.fileno(), handle.fileno(), size - copied)
+                if step == 0:
+                    break
+                copied += step
+        except (AttributeError, OSError):  # not Linux, or file systems that refuse it
+            source.seek(copied)
+            handle.seek(0, os.SEEK_END)
+            shutil.copyfileobj(source, handle, COPY_BYTES)
+            handle.flush()
+    handle.seek(0, os.SEEK_END)  # the kernel moved the file's offset: later writes follow the copy
 
 
 def _temporary_for(path: Path) -> TextIO:

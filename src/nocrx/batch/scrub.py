@@ -87,29 +87,19 @@ def scrub_unit(
     unit: WorkUnit,
     checker: Any,
     payer_map: PayerMap,
-    write: Callable[[str], object] | None = None,
     *,
     write_bytes: Callable[[bytes], object] | None = None,
 ) -> UnitResult:
     """Read one unit and return its report rows as JSONL (one row per service line and issue).
 
-    With ``write`` (text) or ``write_bytes`` (UTF-8) the rows go to it in blocks as they are
-    made, and the result's jsonl is empty: the local engine streams a unit to its part file
-    instead of holding it all. Rows are made as UTF-8 bytes, so a binary file takes them as they
-    are (encoding each block as a text file does made the process fault in fresh pages for it).
+    With ``write_bytes`` the rows (UTF-8) go to it in blocks as they are made, and the result's
+    jsonl is empty: the engines stream a unit to its part file instead of holding it all. Rows
+    are made as UTF-8 bytes, so a binary file takes them as they are (encoding each block as a
+    text file does made the process fault in fresh pages for it).
     """
     out: list[bytes] = []  # the rows, each in one or two pieces ending with its newline
     blocks: list[bytes] = []
-    if write_bytes is not None:
-        emit = write_bytes
-    elif write is not None:
-        text_write = write
-
-        def emit(block: bytes) -> None:
-            text_write(block.decode("utf-8"))  # pieces are whole rows: no character is cut
-
-    else:
-        emit = blocks.append
+    emit = write_bytes if write_bytes is not None else blocks.append
     lines_read = 0
     summary = Summary()
     writer = LineRows(checker, summary)
