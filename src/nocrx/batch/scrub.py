@@ -388,6 +388,14 @@ def _checker_for(db_path: str) -> Any:
     return cache[db_path]
 
 
+def drop_checkers() -> None:
+    """Forget this thread's Checkers: the next scrub opens the store again, with cold caches.
+
+    For benchmarks whose repeats must each do the work of a fresh process.
+    """
+    _local.checkers = {}
+
+
 def _dask_results(units: list[WorkUnit], options: ScrubOptions, progress: Progress) -> Iterator[UnitResult]:
     from nocrx.batch.dask_engine import dask_results  # imports Dask only when it is used
 
