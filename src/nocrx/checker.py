@@ -9,7 +9,9 @@ store's data and the payer registry, and batches repeat the same drug line (same
 diagnoses, charge) many times: ``check`` keeps the evaluations it made, keyed on the line
 without its identifier, and hands a cached one back with the caller's own line. The cache is
 bounded, dropped when the store loads data (``Store.memoised`` is cleared then) and belongs to
-one Checker, so to one payer registry.
+one Checker, so to one payer registry. Decimals that are equal compare equal however they are
+written (1 and 1.0), but the evaluation prints them as written: a hit also compares the numbers
+as written, which costs nothing on a line seen for the first time.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ class Checker:
         self.payers = payers if payers is not None else load_payers(Settings.from_env().payers_dir)
         self._evaluations: dict[Any, Evaluation] = {}
         self._evaluations_of: tuple[object, PayerRegistry | None] = (None, None)  # store generation, registry
-        self._drug_numbers: dict[int, tuple[Drug, tuple[str | None, ...]]] = {}
         self.hits = self.misses = 0
 
     def profile(self, line: ClaimLine) -> PayerProfile:
@@ -63,9 +64,9 @@ class Checker:
     def check(self, line: ClaimLine) -> Evaluation:
         """Decide the line and run every check of its payer (a repeated line is answered from a cache)."""
         cache = self._cache()
-        key = self.cache_key(line)
+        key = line_fields(line)
         cached = cache.get(key)
-        if cached is not None:
+        if cached is not None and same_numbers_as_written(cached.line, line):
             self.hits += 1
             return cached if cached.line is line else replace(cached, line=line)
         self.misses += 1
@@ -76,27 +77,8 @@ class Checker:
         return evaluation
 
     def cache_key(self, line: ClaimLine) -> tuple[Any, ...]:
-        """What a line's evaluation depends on: every field but line_id, and its numbers as written."""
-        drug = line.drug
-        numbers = (
-            str(line.units),
-            str(line.charge),
-            None if drug is None else self._numbers_of(drug),
-            tuple(str(a.units) for a in line.administration) if line.administration else (),
-        )
-        return (line_fields(line), numbers)
-
-    def _numbers_of(self, drug: Drug) -> tuple[str | None, ...]:
-        # The 837 reader shares one Drug object between the lines that send the same 2410 loop.
-        known = self._drug_numbers.get(id(drug))
-        if known is not None and known[0] is drug:
-            return known[1]
-        amounts = (drug.dose, drug.wasted, drug.quantity, *(c.quantity for c in drug.components))
-        numbers = (str(drug.doses_per_vial), *(None if a is None else str(a.value) for a in amounts))
-        if len(self._drug_numbers) >= EVALUATION_CACHE_SIZE:
-            self._drug_numbers.clear()
-        self._drug_numbers[id(drug)] = (drug, numbers)  # holding drug keeps its id from being reused
-        return numbers
+        """The evaluation cache's key: every field but line_id (a hit also needs the same numbers as written)."""
+        return line_fields(line)
 
     def _evaluate(self, line: ClaimLine) -> Evaluation:
         profile = self.profile(line)
@@ -111,3 +93,23 @@ class Checker:
             self._evaluations = {}
             self._evaluations_of = (generation, self.payers)
         return self._evaluations
+
+
+def same_numbers_as_written(first: ClaimLine, second: ClaimLine) -> bool:
+    """True when two lines with equal fields also write every number the same way ("1" is not "1.0")."""
+    if first is second:
+        return True
+    return _line_numbers(first) == _line_numbers(second) and (
+        first.drug is second.drug or _drug_numbers(first.drug) == _drug_numbers(second.drug)
+    )
+
+
+def _line_numbers(line: ClaimLine) -> tuple[str, ...]:
+    return (str(line.units), str(line.charge), *(str(a.units) for a in line.administration))
+
+
+def _drug_numbers(drug: Drug | None) -> tuple[str | None, ...]:
+    if drug is None:
+        return ()
+    amounts = (drug.dose, drug.wasted, drug.quantity, *(c.quantity for c in drug.components))
+    return (str(drug.doses_per_vial), *(None if a is None else str(a.value) for a in amounts))

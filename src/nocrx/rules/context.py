@@ -7,6 +7,7 @@ without one asks "how do I bill this?", so the checks look at the decision's ans
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,10 +20,41 @@ from nocrx.rules.catalog import CATALOG
 from nocrx.rules.pricing import estimate_price
 
 if TYPE_CHECKING:
+    from nocrx.data.records import Release
     from nocrx.data.store import Store
 
 NOC_DRUG_CODES = NOC_CODES  # one list, kept with the NOC choice in nocrx.decide.noc_code
 COMPOUND_CATEGORY = "compounded"
+
+
+class InForce(NamedTuple):
+    """The releases the checks and the price read, in force on one date of service."""
+
+    hcpcs: Release | None = None
+    asp_pricing: Release | None = None
+    opps_addendum_b: Release | None = None
+    noc_pricing: Release | None = None
+    has_fda_directory: bool = False  # the FDA NDC directory is not dated: any release loaded answers
+
+
+NONE_IN_FORCE = InForce()
+
+
+def in_force(store: Store | None, day: date) -> InForce:
+    """The releases in force on ``day``, looked up once per store and day (not once per check)."""
+    if store is None:
+        return NONE_IN_FORCE
+    return store.memoised(("rules.in_force", day), lambda: _in_force(store, day))
+
+
+def _in_force(store: Store, day: date) -> InForce:
+    return InForce(
+        store.release_in_force("hcpcs", day),
+        store.release_in_force("asp_pricing", day),
+        store.release_in_force("opps_addendum_b", day),
+        store.release_in_force("noc_pricing", day),
+        store.has_fda_directory(),
+    )
 
 
 class CheckContext(NamedTuple):
@@ -42,6 +74,7 @@ class CheckContext(NamedTuple):
     price: PriceEstimate | None = None
     store: Store | None = None
     modifier_set: frozenset[str] = frozenset()
+    releases: InForce = NONE_IN_FORCE
 
     def has(self, *modifiers: str) -> bool:
         return not self.modifier_set.isdisjoint(modifiers)
@@ -54,6 +87,7 @@ def make_context(line: ClaimLine, decision: Decision, store: Store | None) -> Ch
     units = line.units if line.units is not None else decision.units
     modifiers = line.modifiers if as_billed else tuple(dict.fromkeys((*line.modifiers, *decision.modifiers)))
     is_noc = is_noc_code(code, decision, store)
+    releases = in_force(store, line.date_of_service)
     return CheckContext(
         code,
         units,
@@ -63,9 +97,10 @@ def make_context(line: ClaimLine, decision: Decision, store: Store | None) -> Ch
         as_billed,
         decision.ndc_11 or _ndc_11(line),
         # The estimate is for what nocrx says to bill: the decision's code and units when it has them.
-        _price(line, decision, code, units, store, is_noc=is_noc),
+        _price(line, decision, code, units, store, releases, is_noc=is_noc),
         store,
         frozenset(modifiers),
+        releases,
     )
 
 
@@ -75,13 +110,14 @@ def _price(
     code: str | None,
     units: Decimal | None,
     store: Store | None,
+    releases: InForce,
     *,
     is_noc: bool,
 ) -> PriceEstimate | None:
     if decision.code is not None:
         is_noc = is_noc_code(decision.code, decision, store) if decision.code != code else is_noc
         code, units = decision.code, units if decision.units is None else decision.units
-    return estimate_price(line, decision, code, units, store, is_noc=is_noc)
+    return estimate_price(line, decision, code, units, store, releases, is_noc=is_noc)
 
 
 def _ndc_11(line: ClaimLine) -> str | None:

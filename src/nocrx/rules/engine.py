@@ -43,34 +43,25 @@ def evaluate(
         findings.extend(check(line, decision, profile, context))
     if context.is_noc and profile.narrative_required_for_noc:  # check_narrative's own first test
         findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
-    ordered = _errors_first(_merge(_payer_severity(decision.findings, profile), findings))
-    return Evaluation(
-        line=line, decision=decision, payer_id=profile.id, findings=ordered, status=status_of(ordered),
-        narrative=narrative, narrative_overflow=overflow, price=context.price,
-    )  # fmt: skip
+    ordered, status = _errors_first(_merge(_payer_severity(decision.findings, profile), findings))
+    # Positional: the keywords cost a third of the constructor's time, on every line.
+    return Evaluation(line, decision, profile.id, ordered, status, narrative, overflow, context.price)
 
 
-def status_of(findings: tuple[Finding, ...]) -> Status:
-    """review when a person must decide, else errors, warnings or ok (info findings do not count)."""
-    if not findings:
-        return "ok"
-    severities = set()
-    for f in findings:
-        if f.code in REVIEW_CODES:
-            return "review"
-        severities.add(f.severity)
-    if "error" in severities:
-        return "errors"
-    return "warnings" if "warning" in severities else "ok"
+def _errors_first(findings: list[Finding]) -> tuple[tuple[Finding, ...], Status]:
+    """``sort_findings`` (errors, then warnings, then info, each in the order found) and the status, in one pass.
 
-
-def _errors_first(findings: list[Finding]) -> tuple[Finding, ...]:
-    """``sort_findings`` (errors, then warnings, then info, each in the order found) in one pass."""
+    The status is review when a person must decide, else errors, warnings or ok (info findings do not count).
+    """
     by_severity: tuple[list[Finding], list[Finding], list[Finding]] = ([], [], [])
+    review = False
     for f in findings:
         by_severity[SEVERITY_ORDER[f.severity]].append(f)
+        if f.code in REVIEW_CODES:
+            review = True
     errors, warnings, infos = by_severity
-    return (*errors, *warnings, *infos)
+    status: Status = "review" if review else "errors" if errors else "warnings" if warnings else "ok"
+    return (*errors, *warnings, *infos), status
 
 
 def build_narrative(

@@ -18,6 +18,7 @@ from nocrx.rules import sources as src
 if TYPE_CHECKING:
     from nocrx.data.records import Release
     from nocrx.data.store import Store
+    from nocrx.rules.context import InForce
 
 _MASS_MG = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000), "gm": Decimal(1000)}
 _DOSAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)")
@@ -25,20 +26,19 @@ CENT = Decimal("0.01")
 
 
 def estimate_price(line: ClaimLine, decision: Decision, code: str | None, units: Decimal | None,
-                   store: Store | None, *, is_noc: bool) -> PriceEstimate | None:  # fmt: skip
+                   store: Store | None, releases: InForce, *, is_noc: bool) -> PriceEstimate | None:  # fmt: skip
     """The estimate for the billed code, or None when the data has no price for it."""
     if store is None or code is None:
         return None
-    day = line.date_of_service
     if line.setting == "outpatient-hospital" and units is not None:
-        release = store.release_in_force("opps_addendum_b", day)
+        release = releases.opps_addendum_b
         price = _opps(store, release, code, units) if release is not None else None
         if price is not None:
             return price
     if not is_noc:
-        release = store.release_in_force("asp_pricing", day)
+        release = releases.asp_pricing
         return _asp(store, release, code, units) if release is not None and units is not None else None
-    return _noc_file(line, decision, store)
+    return _noc_file(line, decision, store, releases.noc_pricing)
 
 
 # An estimate is a pure function of the release, the code and the units: worked out once per store
@@ -81,12 +81,11 @@ def _opps_price(store: Store, release: Release, code: str, units: Decimal) -> Pr
                          f"({release.label})", "CMS OPPS Addendum B")  # fmt: skip
 
 
-def _noc_file(line: ClaimLine, decision: Decision, store: Store) -> PriceEstimate | None:
+def _noc_file(
+    line: ClaimLine, decision: Decision, store: Store, release: Release | None
+) -> PriceEstimate | None:
     drug = line.drug
-    if drug is None or drug.dose is None:
-        return None
-    release = store.release_in_force("noc_pricing", line.date_of_service)
-    if release is None:
+    if drug is None or drug.dose is None or release is None:
         return None
     by_name = _noc_index(store, release)
     for name in _names(line, decision):

@@ -79,7 +79,7 @@ def check_code_on_dos(
     store, code = context.store, context.code
     if store is None or code is None or not code[:1].isalpha():
         return  # CPT codes (digits first) are not in the HCPCS Level II file
-    release = store.release_in_force("hcpcs", line.date_of_service)
+    release = context.releases.hcpcs
     if release is None:
         return
     entry = store.hcpcs_code(release, code)

@@ -57,7 +57,7 @@ def _directory(
     ndc_11: str, day: date, product: Product | None, profile: PayerProfile, context: CheckContext
 ) -> Iterator[Finding]:
     store = context.store
-    if store is None or not store.has_fda_directory():
+    if store is None or not context.releases.has_fda_directory:
         return
     product = product or store.product(ndc_11)
     if product is None:

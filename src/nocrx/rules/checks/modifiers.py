@@ -206,7 +206,7 @@ def check_route_modifier(
     store, code = context.store, context.code
     if store is None or code is None or context.is_noc or context.has("JA", "JB") or not code.startswith("J"):
         return
-    release = store.release_in_force("hcpcs", line.date_of_service)
+    release = context.releases.hcpcs
     entry = store.hcpcs_code(release, code) if release else None
     text = entry.long_description.lower() if entry else ""
     if "intravenous" in text and "subcutaneous" in text:

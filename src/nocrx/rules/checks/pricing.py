@@ -26,17 +26,16 @@ def invoice_reason(line: ClaimLine, profile: PayerProfile, context: CheckContext
         context.is_noc
         and context.price is None
         and profile.pricing_invoice_when_unpriced
-        and _priced(line, context)
+        and _priced(context)
     ):
         return ("the loaded NOC pricing file has no price for this drug, so it is contractor-priced "
                 "(WAC or invoice)", "pricing.invoice_when_unpriced")  # fmt: skip
     return None
 
 
-def _priced(line: ClaimLine, context: CheckContext) -> bool:
+def _priced(context: CheckContext) -> bool:
     """True when a NOC pricing file covers the date, so "no price" means the drug is not on it."""
-    store = context.store
-    return store is not None and store.release_in_force("noc_pricing", line.date_of_service) is not None
+    return context.releases.noc_pricing is not None
 
 
 def check_invoice(
