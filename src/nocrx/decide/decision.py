@@ -33,7 +33,7 @@ from nocrx.decide.parts import (
     noc_crosswalk,
     search_descriptors,
 )
-from nocrx.model import ClaimLine, Decision, Finding, Product, TraceStep
+from nocrx.model import ClaimLine, Decision, Drug, Finding, Product, TraceStep
 
 NOC_UNITS_SOURCE = (
     "WPS and FCSO: Medicare NOC drugs are billed as 1 unit; other units reject with M123 (noc-rules.md 1.3)"
@@ -126,8 +126,8 @@ def decide(line: ClaimLine, store: Store, *, compounded_code: str | None = None)
     is_medicare = is_medicare_payer(line.payer)
     has_neoplasm_dx = _has_neoplasm_diagnosis(tuple(line.diagnoses))
     key = (
-        line.date_of_service, is_medicare, line.setting, line.hcpcs, line.drug, line.is_340b, has_neoplasm_dx,
-        compounded_code,
+        line.date_of_service, is_medicare, line.setting, line.hcpcs, line.is_340b, has_neoplasm_dx, compounded_code,
+        *_drug_key(line.drug),
     )  # fmt: skip
     parts: Parts = store.memoised(("decision_parts",), lambda: Parts(store))
     cache = parts.decisions
@@ -138,6 +138,24 @@ def decide(line: ClaimLine, store: Store, *, compounded_code: str | None = None)
         work = _Work(line, parts, is_medicare, has_neoplasm_dx)
         decision = cache[key] = _decide(work, compounded_code)
     return decision  # type: ignore[no-any-return]
+
+
+def _drug_key(drug: Drug | None) -> tuple[object, ...]:
+    """The drug's facts a decision reads, as plain values (None: no drug at all).
+
+    Not the Drug itself: hashing it runs generated code for it and each Amount, and a cache
+    key holding it would keep every line's Drug alive for the garbage collector to scan.
+    The strength, quantity, doses per vial and components never change the decision.
+    """
+    if drug is None:
+        return (None,)
+    dose, wasted, investigational = drug.dose, drug.wasted, drug.investigational
+    return (
+        drug.ndc, drug.name, drug.route, drug.container, drug.category, drug.fda_approval_date,
+        investigational.study_id if investigational else None,
+        *((dose.value, dose.unit) if dose else (None, None)),
+        *((wasted.value, wasted.unit) if wasted else (None, None)),
+    )  # fmt: skip
 
 
 def _decide(work: _Work, compounded_code: str | None) -> Decision:
@@ -414,14 +432,19 @@ def _finish(work: _Work, facts: DrugFacts, answer: _Answer) -> Decision:
     )
 
 
+@lru_cache(maxsize=256)
+def _single_dose_step(source: str) -> TraceStep:
+    """One step per FDA release, shared by every decision it explains (fewer objects to collect)."""
+    return TraceStep("container", "single-dose", "the FDA package description says SINGLE-DOSE", source)
+
+
 def _recommended_modifiers(work: _Work, product: Product | None, answer: _Answer) -> tuple[str, ...]:
     line, drug = work.line, work.line.drug
     modifiers: list[str] = []
     container = drug.container if drug else None
     if container is None and product and "SINGLE-DOSE" in (product.package_description or "").upper():
         container = "single-dose"
-        reason = "the FDA package description says SINGLE-DOSE"
-        work.trace.append(TraceStep("container", "single-dose", reason, product.source))
+        work.trace.append(_single_dose_step(product.source))
     if container == "single-dose" and line.date_of_service >= JZ_REQUIRED_FROM and answer.code:
         if answer.waste_units or (drug and drug.wasted and drug.wasted.value > 0):
             work.trace.append(JW_STEP)

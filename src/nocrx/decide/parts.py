@@ -120,7 +120,7 @@ class Parts:
         self.decisions: dict[tuple[object, ...], Any] = {}
         self._drugs: dict[str | None, DrugFacts] = {}
         self._days: dict[date, dict[str, tuple[Release | None, Finding | None]]] = {}
-        self._units: dict[tuple[str, Amount | None, Amount | None], Units] = {}
+        self._units: dict[tuple[object, ...], Units] = {}
         self._judged: dict[tuple[object, ...], JudgedCodes] = {}
         self._searches: dict[tuple[object, ...], DescriptorSearch] = {}
         self._answers: dict[str, dict[Any, Any]] = {}
@@ -185,7 +185,12 @@ class Parts:
         return search
 
     def units(self, hcpcs_dosage: str, dose: Amount | None, wasted: Amount | None) -> Units:
-        key = (hcpcs_dosage, dose, wasted)
+        # Plain values, not the Amounts: cheaper to hash, and no line's Amount kept alive.
+        key = (
+            hcpcs_dosage,
+            *((dose.value, dose.unit) if dose else (None, None)),
+            *((wasted.value, wasted.unit) if wasted else (None, None)),
+        )
         answer = self._units.get(key)
         if answer is None:
             answer = self._units[key] = _units(hcpcs_dosage, dose, wasted)
