@@ -27,7 +27,8 @@ from nocrx.batch.classify import is_drug_line, skip_reason
 from nocrx.batch.report import Summary, report_format, write_jsonl_parts, write_report
 from nocrx.batch.units import WorkUnit, plan_units
 from nocrx.errors import InvalidInput, NocrxError
-from nocrx.x12 import ClaimContext, Issue, PayerMap, ReadLine, load_payer_map, read_837
+from nocrx.x12 import ClaimContext, Issue, PayerMap, ReadLine, load_payer_map
+from nocrx.x12.reader import read_837_batches
 
 logger = logging.getLogger(__name__)
 
@@ -105,14 +106,16 @@ def scrub_unit(
     writer = LineRows(checker, summary)
     add_row = writer.add_row
     for interchange in unit.interchanges:
-        for record in read_837(unit.path, payer_map=payer_map, label=unit.label, interchange=interchange):
-            if type(record) is ReadLine:
-                lines_read += 1
-                add_row(record, out)
-            else:
-                row = rows.issue_row(record)
-                summary.add(row)
-                out.append(f"{_json(row)}\n".encode())
+        batches = read_837_batches(unit.path, payer_map=payer_map, label=unit.label, interchange=interchange)
+        for records in batches:
+            for record in records:
+                if type(record) is ReadLine:
+                    lines_read += 1
+                    add_row(record, out)
+                else:
+                    row = rows.issue_row(record)
+                    summary.add(row)
+                    out.append(f"{_json(row)}\n".encode())
             if len(out) >= BLOCK_PIECES:
                 emit(b"".join(out))
                 out.clear()

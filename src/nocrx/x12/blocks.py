@@ -34,13 +34,14 @@ BLOCKS_KEPT = 4096  # distinct service-line texts per file or work unit; cleared
 class Block:
     """A complete service-line loop as read: its raw texts, segment count, separators and RawLine."""
 
-    __slots__ = ("component", "element", "kind", "line", "marks", "raws", "raws_read", "segments")
+    __slots__ = ("clearing", "component", "element", "kind", "line", "marks", "raws", "raws_read", "segments")
 
     def __init__(
         self, raws_read: list[str], segments: int, element: str, component: str, line: RawLine, kind: str
     ) -> None:
         self.raws_read, self.raws, self.segments, self.line = raws_read, len(raws_read), segments, line
         self.element, self.component, self.kind = element, component, kind
+        self.clearing = tuple(tag + element for tag in CLEARS_LINE)  # how such a segment starts
         # (administration candidate, has a REF*VY link), or () when neither: RawClaim's flags.
         linked = any(lin[3] for lin in line.lins)
         administered = is_administration_candidate(line)
@@ -69,10 +70,12 @@ class LineBlocks:
         block = self.kept.get(texts[start])
         if block is not None and block.element == element and block.component == walker.component:
             end = start + block.raws
-            if (  # the same raw texts (compared one by one, no join), then a segment that ends the loop
+            # The same raw texts (compared one by one, no join), then a segment that ends the loop
+            # (its tag in CLEARS_LINE: block.clearing holds them with the element separator).
+            if (
                 end < stop
-                and texts[end].strip().split(element, 1)[0] in CLEARS_LINE
                 and texts[start:end] == block.raws_read
+                and ((following := texts[end].strip()).startswith(block.clearing) or following in CLEARS_LINE)
             ):
                 self.hits += 1
                 # What the walker's handlers did for the block's segments, with this LX and position.

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import count
 from typing import Any
 
 from nocrx.model import Administration, Amount, Attachment, ClaimLine, Component, Drug, Investigational
 from nocrx.x12.construct import fast_constructor
+from nocrx.x12.records import Kind
 from nocrx.x12.records import LineError as LineProblem
 
 new_claim_line = fast_constructor(ClaimLine)
@@ -42,6 +43,9 @@ EXTRA_QUALIFIERS = frozenset({"ABJ", "BJ", "APR", "PR", "ABN", "BN"})
 CONDITION_QUALIFIER = "BG"
 VALUE_QUALIFIER = "BE"
 ALL_HI_QUALIFIERS = PRINCIPAL_QUALIFIERS | OTHER_QUALIFIERS | EXTRA_QUALIFIERS | {"BG", "BE"}
+
+KIND_OF_TAG: dict[str, Kind] = {"SV1": "837P", "SV2": "837I"}
+MISSING = object()
 
 # UB-04 type of bill, first two digits (CLM05-1 in 837I): inpatient bills are paid per stay
 # (DRG / SNF PPS), so no outpatient drug-line rules apply; everything else is billed per line.
@@ -253,24 +257,70 @@ def claim_number(key: tuple[Any, ...]) -> int:
     return next(_numbers)
 
 
-class PendingLine(partial):  # type: ignore[type-arg]
-    """``build_claim_line`` with its arguments (called on first access of ReadLine.line), and their key."""
+class ClaimLines:
+    """A closed claim's inputs to build_claim_line, shared by the ReadLines of all its lines.
 
-    def key(self) -> tuple[Any, ...]:
+    ``build(raw)`` makes one line's ClaimLine (on first access of ReadLine.line) and ``key(raw)``
+    its source key. One object a claim, not a bound call a line: the reader makes a ReadLine per
+    SV1/SV2 by the million.
+    """
+
+    __slots__ = ("administration", "claim", "component", "facility_type", "links", "payer", "settings")
+
+    def __init__(
+        self,
+        claim: RawClaim,
+        component: str,
+        payer: str | None,
+        facility_type: str | None,
+        links: dict[str, tuple[Component, ...]],
+        administration: tuple[Administration, ...],
+    ) -> None:
+        self.claim, self.component, self.payer, self.facility_type = claim, component, payer, facility_type
+        self.links, self.administration = links, administration
+        self.settings: dict[str, str | None] = {}  # by SV1/SV2
+
+    def build(self, raw: RawLine) -> ClaimLine:
+        return build_claim_line(
+            self.claim,
+            raw,
+            self.component,
+            self.payer,
+            self.setting(raw.tag),
+            self.linked(raw),
+            self.administration,
+        )
+
+    def key(self, raw: RawLine) -> tuple[Any, ...]:
         """Equal keys build equal ClaimLines but for line_id (CLM01 and LX), every number as written.
 
         It holds every input of build_claim_line but CLM01 and LX: keep the two in step.
         """
-        claim, raw, component, payer, setting, linked, administration = self.args
         segments = raw.key  # the loop's text, when LineBlocks kept it (same text, same segments)
         if segments is None:
             date = None if raw.date is None else tuple(raw.date)
             lins = tuple(tuple(lin) for lin in raw.lins)
             segments = (tuple(raw.service), date, lins, tuple(raw.notes), raw.attachment)
+        claim = self.claim
         number = claim.number
         if number is None:  # the claim's first line: its other lines share the number
-            number = claim.number = claim_number((claim.source_key(), component, payer, administration))
-        return (segments, number, setting, linked)
+            key = (claim.source_key(), self.component, self.payer, self.administration)
+            number = claim.number = claim_number(key)
+        setting = self.settings.get(raw.tag, MISSING)
+        if setting is MISSING:
+            setting = self.setting(raw.tag)
+        return (segments, number, setting, self.linked(raw) if self.links else ())
+
+    def setting(self, tag: str) -> str | None:
+        setting = self.settings.get(tag, MISSING)
+        if setting is MISSING:
+            setting = self.settings[tag] = setting_for(KIND_OF_TAG[tag], self.facility_type)
+        return setting  # type: ignore[return-value]
+
+    def linked(self, raw: RawLine) -> tuple[Component, ...]:
+        """The components of the compound the line's first NDC is linked into (REF*VY), if any."""
+        links = self.links
+        return links.get(raw.lins[0][3], ()) if links and raw.lins and raw.lins[0][3] else ()  # type: ignore[arg-type]
 
 
 def _element(elements: list[str], index: int) -> str | None:
@@ -377,10 +427,11 @@ def administrations(claim: RawClaim, component: str) -> tuple[Administration, ..
     if not claim.administered:
         return ()  # no line is a candidate: most claims are done here
     for raw in claim.lines:
-        if not is_administration_candidate(raw):
-            continue
         service = raw.service
-        parts = service[1 if raw.tag == "SV1" else 2].split(component)
+        procedure = service[1 if raw.tag == "SV1" else 2] if len(service) > 2 else ""
+        if "96" not in procedure:  # is_administration_candidate, inline: once a line
+            continue
+        parts = procedure.split(component)
         code = parts[1].strip() if len(parts) > 1 else ""
         if len(code) == 5 and code.isdigit() and (96360 <= int(code) <= 96379 or 96401 <= int(code) <= 96549):
             units_at = 4 if raw.tag == "SV1" else 5

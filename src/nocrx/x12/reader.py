@@ -47,6 +47,22 @@ def read_837(
     Never raises on file content; an unreadable file gives one X12_CANNOT_READ issue.
     With ``interchange``, read only that byte range (positions match a whole-file read).
     """
+    for records in read_837_batches(path, payer_map=payer_map, label=label, interchange=interchange):
+        yield from records
+
+
+def read_837_batches(
+    path: Path | str,
+    *,
+    payer_map: PayerMap | None = None,
+    label: str | None = None,
+    interchange: Interchange | None = None,
+) -> Iterator[list[Record]]:
+    """``read_837``'s records in lists (a claim's lines, or issues), each valid until the next is asked for.
+
+    For consumers that go through every record (scrub): a loop over a list costs less a line
+    than a step of a generator. The lists are reused: copy one to keep it.
+    """
     path = Path(path)
     label = label or str(path)
     first = interchange.ordinal - 1 if interchange else 0
@@ -64,13 +80,19 @@ def read_837(
         if not started:
             yield from _start_issues(tokens, label)
     except OSError as error:
-        yield Issue("X12_CANNOT_READ", "error", f"cannot read the file: {error.strerror}", Position(label))
+        yield [Issue("X12_CANNOT_READ", "error", f"cannot read the file: {error.strerror}", Position(label))]
         return
     walker.finish()
     yield from _drain(walker, tokens)
 
 
-def _start_issues(tokens: SegmentBatches, label: str) -> Iterator[Issue]:
+def _start_issues(tokens: SegmentBatches, label: str) -> Iterator[list[Record]]:
+    issues = list(_start_problems(tokens, label))
+    if issues:
+        yield issues
+
+
+def _start_problems(tokens: SegmentBatches, label: str) -> Iterator[Issue]:
     position = Position(label)
     if tokens.started_at == "GS":
         message = "no ISA: the file starts at GS; lines are read with separators guessed from GS"
@@ -85,13 +107,16 @@ def _start_issues(tokens: SegmentBatches, label: str) -> Iterator[Issue]:
     tokens.problems.clear()
 
 
-def _drain(walker: Walker, tokens: SegmentBatches) -> Iterator[Record]:
+def _drain(walker: Walker, tokens: SegmentBatches) -> Iterator[list[Record]]:
     if walker.out:
-        yield from walker.out
+        yield walker.out
         walker.out.clear()
     if tokens.problems:
-        for code, message in tokens.problems:
-            yield Issue(code, "error", message + "; skipped to the next ISA", walker.position())
+        position = walker.position()
+        yield [
+            Issue(code, "error", message + "; skipped to the next ISA", position)
+            for code, message in tokens.problems
+        ]
         tokens.problems.clear()
 
 

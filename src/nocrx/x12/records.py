@@ -8,9 +8,9 @@ file order. No patient data (names, member ids, birth dates) is ever read into t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from nocrx.model import ClaimLine
 
@@ -92,6 +92,14 @@ class ClaimContext:
     facility_type: str | None = None  # CLM05-1: place of service (837P) or facility type (837I)
 
 
+class LineSource(Protocol):
+    """How a ReadLine builds its ClaimLine from its raw segments, and keys them (x12.lines.ClaimLines)."""
+
+    def build(self, raw: Any) -> ClaimLine: ...
+
+    def key(self, raw: Any) -> Hashable: ...
+
+
 class ReadLine:
     """One service line (SV1/SV2) as read: a ClaimLine, or an error saying why not.
 
@@ -100,7 +108,7 @@ class ReadLine:
     never pays for the model objects. Equality compares the built values.
     """
 
-    __slots__ = ("_error", "_line", "_pending", "context", "lx", "segment_index", "warnings")
+    __slots__ = ("_error", "_line", "_pending", "_raw", "context", "lx", "segment_index", "warnings")
 
     def __init__(
         self,
@@ -110,7 +118,8 @@ class ReadLine:
         line: ClaimLine | None = None,
         error: Issue | None = None,
         warnings: tuple[Issue, ...] = (),
-        pending: Callable[[], ClaimLine] | None = None,
+        pending: LineSource | None = None,
+        raw: object = None,
     ) -> None:
         self.context = context
         self.lx = lx
@@ -118,7 +127,8 @@ class ReadLine:
         self.warnings = warnings
         self._line = line
         self._error = error
-        self._pending = pending
+        self._pending = pending  # builds the ClaimLine from the segments in raw (walker: ClaimLines)
+        self._raw = raw
 
     @property
     def line(self) -> ClaimLine | None:
@@ -138,18 +148,18 @@ class ReadLine:
         Two lines with equal keys have equal ClaimLines but for ``line_id``, so a consumer can
         reuse what it made of the first without building the second (scrub does).
         """
-        key = getattr(self._pending, "key", None)
-        return None if key is None else key()  # type: ignore[no-any-return]
+        pending = self._pending
+        return None if pending is None else pending.key(self._raw)
 
     @property
     def is_readable(self) -> bool:
         return self.line is not None
 
     def _build(self) -> None:
-        pending, self._pending = self._pending, None
+        pending, raw, self._pending, self._raw = self._pending, self._raw, None, None
         assert pending is not None
         try:
-            self._line = pending()
+            self._line = pending.build(raw)
         except LineError as problem:
             where = self.context.position
             position = Position(

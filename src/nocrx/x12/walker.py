@@ -16,17 +16,16 @@ from collections.abc import Callable, Iterator
 from nocrx.x12.blocks import LINE_ENDS, LineBlocks
 from nocrx.x12.construct import fast_constructor
 from nocrx.x12.lines import (
+    KIND_OF_TAG,
+    ClaimLines,
     LineProblem,
-    PendingLine,
     RawClaim,
     RawLine,
     add_hi,
     administrations,
-    build_claim_line,
     is_administration_candidate,
     linked_components,
     read_attachment,
-    setting_for,
 )
 from nocrx.x12.payers import PayerMap
 from nocrx.x12.records import ClaimContext, Issue, IssueSeverity, Kind, Position, ReadLine
@@ -41,7 +40,6 @@ KNOWN_TAGS = frozenset(
     "LQ FRM MOA MIA OI CUR HSD LUI TA1".split()
 )
 SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
-KIND_OF_TAG: dict[str, Kind] = {"SV1": "837P", "SV2": "837I"}
 # What a service line's loop may hold for LineBlocks to keep it: segments whose handlers only
 # write to the current line (or, like NM1 inside a claim, do nothing).
 BLOCK_TAGS = KNOWN_TAGS - LINE_ENDS
@@ -101,12 +99,14 @@ class Walker:
 
     # -- driving ---------------------------------------------------------------------------
 
-    def feed(self, texts: list[str], separators: Separators) -> Iterator[Record]:
+    def feed(self, texts: list[str], separators: Separators) -> Iterator[list[Record]]:
         """Strip, split and walk raw segment texts (one chunk's worth), yielding records as they close.
 
         Records leave as soon as their claim ends rather than once per chunk: objects the
         consumer drops at once never reach the older garbage-collector generations, which
-        otherwise cost a third of the read.
+        otherwise cost a third of the read. They leave as a list (a claim's lines, or an
+        issue), which is the walker's own and emptied when the consumer asks for the next:
+        handing over a list rather than each record saves a generator step per line.
         """
         self.component = self.component_override or separators.component
         element = separators.element
@@ -142,7 +142,7 @@ class Walker:
                 continue
             handler(segment)
             if out:
-                yield from out
+                yield out
                 out.clear()
         self.index = index
 
@@ -387,20 +387,17 @@ class Walker:
         if truncated:
             message = "the transaction set is cut inside this claim: the line may be incomplete"
             warnings = (Issue("X12_TRANSACTION_TRUNCATED", "warning", message, self.position()),)
-        payer = self._profile()
         try:
             links = linked_components(claim)
         except LineProblem:
             links = {}
         administration = administrations(claim, self.component)
-        append, component, first = self.out.append, self.component, 1 - self.isa_index
-        settings: dict[str, str | None] = {}
+        pending = ClaimLines(
+            claim, self.component, self._profile(), context.facility_type, links, administration
+        )
+        append, first = self.out.append, 1 - self.isa_index
         for raw in claim.lines:
-            # The ReadLine of one SV1/SV2; its ClaimLine is built on first access (PendingLine).
-            linked = links.get(raw.lins[0][3], ()) if links and raw.lins and raw.lins[0][3] else ()
-            setting = settings.get(raw.tag, "?")
-            if setting == "?":
-                setting = settings[raw.tag] = setting_for(KIND_OF_TAG[raw.tag], context.facility_type)
+            # The ReadLine of one SV1/SV2; its ClaimLine is built on first access (ClaimLines.build).
             read = new_read_line(ReadLine)  # ReadLine.__init__'s slots, set here: once a line
             read.context, read.lx, read.segment_index, read.warnings = (
                 context,
@@ -409,9 +406,7 @@ class Walker:
                 warnings,
             )
             read._line = read._error = None
-            read._pending = PendingLine(
-                build_claim_line, claim, raw, component, payer, setting, linked, administration
-            )
+            read._pending, read._raw = pending, raw
             append(read)
 
     def _context(self, claim: RawClaim | None, index: int) -> ClaimContext:
