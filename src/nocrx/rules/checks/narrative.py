@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
-from nocrx.model import ClaimLine, Decision, Finding, format_number
+from nocrx.model import Amount, ClaimLine, Decision, Drug, Finding, format_number
 from nocrx.payers import PayerProfile
 from nocrx.rules import narrative as text_of
 from nocrx.rules.context import CheckContext, finding, remembered, shared_finding
@@ -36,11 +36,22 @@ def check_narrative(
         if context.as_billed:
             yield shared_finding(_narrative_missing, profile, context.code, suggested)
         return
-    where = PLACEMENT_FIELD[profile.narrative_placement]
-    # The reads of the text are memoised; the findings are made once per payer and set of facts,
-    # since a batch repeats a few narratives over thousands of different drugs.
-    facts = _facts(text, line, decision, profile, context)
-    yield from remembered(profile, ("narrative", facts), lambda: _findings(facts, profile, where))
+    drug = line.drug
+    dose = drug.dose if drug else None
+    name_written = "name" not in profile.narrative_required_elements or _name_written(text, line, decision)
+    # The findings read only these facts of the line (and the profile): made once per payer and set of
+    # them, since a batch repeats a few narratives over thousands of different drugs. The dose is keyed
+    # by value and unit (equal values print alike), the product's names only by whether one is written.
+    key = ("narrative", text, None if dose is None else dose.value, None if dose is None else dose.unit,
+           name_written, drug.route if drug else None, drug.strength if drug else None, context.is_compound)  # fmt: skip
+    yield from remembered(
+        profile, key, lambda: _text_findings(text, dose, name_written, drug, profile, context)
+    )
+    # An NDC in the text other than the line's: the one finding that reads the line's NDC.
+    ndc_11 = context.ndc_11
+    other = next((n for n in text_of.stated_ndcs(text) if n != ndc_11), None) if ndc_11 else None
+    if other:
+        yield shared_finding(_other_ndc, profile, other, ndc_11)
 
 
 def _narrative_missing(profile: PayerProfile, code: str | None, suggested: str | None) -> Finding:
@@ -63,32 +74,34 @@ class NarrativeFacts(NamedTuple):
     extras: tuple[str, ...]  # elements given beyond the payer's list, where that is harmful
     stated_doses: tuple[tuple[Decimal, str], ...]  # amounts that contradict the dose given ...
     dose_given: str | None  # ... and that dose as written
-    other_ndc: str | None  # an NDC in the text that is not the line's ...
-    ndc_11: str | None  # ... and the line's
+
+
+def _text_findings(
+    text: str, dose: Amount | None, name_written: bool, drug: Drug | None, profile: PayerProfile,
+    context: CheckContext,
+) -> list[Finding]:  # fmt: skip
+    facts = _facts(text, dose, name_written, drug, profile, context)
+    return _findings(facts, profile, PLACEMENT_FIELD[profile.narrative_placement])
 
 
 def _facts(
-    text: str, line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> NarrativeFacts:
-    drug = line.drug
-    dose = drug.dose if drug else None
+    text: str, dose: Amount | None, name_written: bool, drug: Drug | None, profile: PayerProfile,
+    context: CheckContext,
+) -> NarrativeFacts:  # fmt: skip
     # The amounts written in the unit of the dose given: one of them is the dose, or they contradict it.
     in_dose_unit = text_of.amounts_in(text, dose.unit) if dose else ()
     dose_written = (
         any(value == dose.value for value, _ in in_dose_unit) if dose else bool(text_of.amounts(text))
     )
     contradicting = in_dose_unit if not dose_written else ()
-    ndc_11 = context.ndc_11
-    other = next((n for n in text_of.stated_ndcs(text) if n != ndc_11), None) if ndc_11 else None
+    required = profile.narrative_required_elements
     return NarrativeFacts(
         text,
-        _missing(text, line, decision, profile.narrative_required_elements, dose_written=dose_written),
+        _missing(text, drug, required, dose_written=dose_written, name_written=name_written),
         profile.narrative_per_ml_banned and not context.is_compound and text_of.states_per_ml(text),
-        _extras(text, line, profile) if profile.narrative_extra_elements_harmful else (),
+        _extras(text, drug, profile) if profile.narrative_extra_elements_harmful else (),
         contradicting,
         str(dose) if contradicting else None,
-        other,
-        ndc_11 if other else None,
     )
 
 
@@ -139,17 +152,15 @@ def _elements(missing: tuple[str, ...], profile: PayerProfile) -> Iterator[Findi
 
 
 def _missing(
-    text: str, line: ClaimLine, decision: Decision, required: tuple[str, ...], *, dose_written: bool
+    text: str, drug: Drug | None, required: tuple[str, ...], *, dose_written: bool, name_written: bool
 ) -> tuple[str, ...]:
     """The required elements the text does not give (quantity and doses per vial are not read back)."""
-    drug = line.drug
     missing = []
     for element in required:
         if element == "dose":
             written = dose_written
         elif element == "name":
-            names = tuple(n for n in (drug.name if drug else None, *_product_names(decision)) if n)
-            written = text_of.mentions_name(text, names) if names else True
+            written = name_written
         elif element == "ndc":
             written = bool(text_of.stated_ndcs(text))
         elif element == "route":
@@ -163,13 +174,19 @@ def _missing(
     return tuple(missing)
 
 
+def _name_written(text: str, line: ClaimLine, decision: Decision) -> bool:
+    """True when the text names the drug (its own name or the product's), or no name is known."""
+    drug = line.drug
+    names = tuple(n for n in (drug.name if drug else None, *_product_names(decision)) if n)
+    return text_of.mentions_name(text, names) if names else True
+
+
 def _product_names(decision: Decision) -> tuple[str | None, ...]:
     product = decision.product
     return (product.proprietary_name, product.nonproprietary_name) if product else ()
 
 
-def _extras(text: str, line: ClaimLine, profile: PayerProfile) -> tuple[str, ...]:
-    drug = line.drug
+def _extras(text: str, drug: Drug | None, profile: PayerProfile) -> tuple[str, ...]:
     return tuple(
         element
         for element, present in (
@@ -207,9 +224,11 @@ def _conflicts(facts: NarrativeFacts, profile: PayerProfile) -> Iterator[Finding
             f"The narrative says {said} but the dose given is {facts.dose_given}.",
             "Make the narrative state the dose actually given.", profile,
         )  # fmt: skip
-    if facts.other_ndc:
-        yield finding(
-            "NARRATIVE_CONFLICT", "narrative",
-            f"The narrative names NDC {facts.other_ndc} but the line's NDC is {facts.ndc_11}.",
-            "Use one NDC; a second NDC for the same drug goes in 2400 NTE02 (Palmetto JM).", profile,
-        )  # fmt: skip
+
+
+def _other_ndc(profile: PayerProfile, other: str, ndc_11: str) -> Finding:
+    return finding(
+        "NARRATIVE_CONFLICT", "narrative",
+        f"The narrative names NDC {other} but the line's NDC is {ndc_11}.",
+        "Use one NDC; a second NDC for the same drug goes in 2400 NTE02 (Palmetto JM).", profile,
+    )  # fmt: skip
