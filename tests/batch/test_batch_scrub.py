@@ -19,6 +19,7 @@ from nocrx.batch import rows as rows_module
 from nocrx.batch import scrub as scrub_module
 from nocrx.batch.report import Summary
 from nocrx.batch.rows import LINE_STATUSES
+from nocrx.batch.units import plan_units
 from nocrx.errors import InvalidInput
 from nocrx.x12 import ReadLine, read_837
 
@@ -222,10 +223,16 @@ def test_reused_rows_are_the_rows_each_line_gets_alone(tmp_path: Path, options: 
 def test_resume_after_an_interrupted_report_assembly(
     tmp_path: Path, options: ScrubOptions, monkeypatch: pytest.MonkeyPatch
 ):
-    """The first part is moved into the report: a run stopped while assembling it redoes that unit."""
+    """The run file is moved into the report: a run stopped while assembling it redoes its units."""
     expected = tmp_path / "clean.jsonl"
     run_scrub(INPUTS, expected, options)
-    monkeypatch.setattr(report_module, "append_file", _raise_interrupt)
+    real_take = report_module._take_leading_file
+
+    def moved_then_interrupted(*args, **kwargs):
+        real_take(*args, **kwargs)
+        raise Interrupted
+
+    monkeypatch.setattr(report_module, "_take_leading_file", moved_then_interrupted)
     report = tmp_path / "report.jsonl"
     with pytest.raises(Interrupted):
         run_scrub(INPUTS, report, options)
@@ -236,6 +243,54 @@ def test_resume_after_an_interrupted_report_assembly(
         scrub_module, "scrub_unit", lambda unit, *a, **k: resumed.append(unit.key) or real(unit, *a, **k)
     )
     run_scrub(INPUTS, report, ScrubOptions(**{**_fields(options), "resume": True}))
-    assert len(resumed) == 1  # only the unit whose part had become the report
+    assert len(resumed) == len(plan_units(INPUTS, options.target_unit_bytes))  # all were in the moved file
     assert report.read_bytes() == expected.read_bytes()
     assert list(tmp_path.glob(".report.jsonl.*")) == []
+
+
+def test_resume_after_a_unit_stopped_halfway_drops_its_rows(
+    tmp_path: Path, options: ScrubOptions, monkeypatch: pytest.MonkeyPatch
+):
+    """Rows of a unfinished unit at the end of the run file are cut off; the unit is done again."""
+    expected = tmp_path / "clean.jsonl"
+    run_scrub(INPUTS, expected, options)
+    real = scrub_module.scrub_unit
+    calls: list[str] = []
+
+    def halfway(unit, *args, **kwargs):
+        if len(calls) == 2:
+            kwargs["write_bytes"](b'{"record":"line","half":')
+            raise Interrupted
+        calls.append(unit.key)
+        return real(unit, *args, **kwargs)
+
+    monkeypatch.setattr(scrub_module, "scrub_unit", halfway)
+    report = tmp_path / "report.jsonl"
+    with pytest.raises(Interrupted):
+        run_scrub(INPUTS, report, options)
+    monkeypatch.undo()
+    run_scrub(INPUTS, report, ScrubOptions(**{**_fields(options), "resume": True}))
+    assert report.read_bytes() == expected.read_bytes()
+
+
+def test_csv_report_after_a_resume_reads_each_unit_once(
+    tmp_path: Path, options: ScrubOptions, monkeypatch: pytest.MonkeyPatch
+):
+    expected = tmp_path / "clean.csv"
+    run_scrub(INPUTS, expected, options)
+    real = scrub_module.scrub_unit
+    calls: list[str] = []
+
+    def interrupted(unit, *args, **kwargs):
+        if len(calls) == 3:
+            raise Interrupted
+        calls.append(unit.key)
+        return real(unit, *args, **kwargs)
+
+    monkeypatch.setattr(scrub_module, "scrub_unit", interrupted)
+    report = tmp_path / "report.csv"
+    with pytest.raises(Interrupted):
+        run_scrub(INPUTS, report, options)
+    monkeypatch.undo()
+    run_scrub(INPUTS, report, ScrubOptions(**{**_fields(options), "resume": True}))
+    assert report.read_bytes() == expected.read_bytes()

@@ -5,7 +5,8 @@
     run_scrub(paths, report, ...) -> Summary (local or Dask engine, --resume, atomic report)
 
 Modules: classify (which lines are drug lines), units (splitting files), rows (a ReadLine or
-Evaluation as a report row), scrub (the local engine, resume), dask_engine (the Dask engine),
+Evaluation as a report row), scrub (the local engine), progress (which units are done, for
+--resume, and where their rows are), dask_engine (the Dask engine),
 transactions (a big interchange cut into runs of transaction sets for Dask), report
 (JSONL/CSV/HTML writers and the summary). Uses nocrx.x12, nocrx.checker and nocrx.model;
 Dask only inside dask_engine; never logs patient data or free text.

@@ -11,7 +11,6 @@ import csv
 import html
 import json
 import os
-import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from nocrx.batch.progress import Span
 from nocrx.batch.rows import COLUMNS
 from nocrx.errors import InvalidInput
 from nocrx.model import format_number
@@ -117,20 +117,20 @@ def write_report(path: Path, rows: Iterable[dict[str, Any]], lines_read: int) ->
     return summary
 
 
-def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
-    """Write a .jsonl report from the units' part files (already JSONL rows), then the summary.
+def write_jsonl_parts(path: Path, spans: list[Span], summary: Summary) -> None:
+    """Write a .jsonl report from the units' rows (``spans`` of files, JSONL already), then the summary.
 
-    The first part is moved, not copied, to become the report (a one-unit run writes its rows
-    once); the others are appended to it as bytes. The parts are used up either way.
+    The spans at the start that lie end to end in one file from its first byte (a local run's
+    units) are that file, moved (not copied) to become the report and cut after them; the other
+    spans are appended to it as bytes. The files are used up either way.
     """
     temporary = _temporary_path(path)
     try:
-        if parts:
-            os.replace(parts[0], temporary)  # same folder as the report, so a rename
-        with open(temporary, "r+b" if parts else "wb") as handle:  # not "ab": see append_file
+        taken = _take_leading_file(spans, temporary)
+        with open(temporary, "r+b" if taken else "wb") as handle:  # not "ab": see append_file
             handle.seek(0, os.SEEK_END)
-            for part in parts[1:]:
-                append_file(part, handle)  # bytes: the parts are UTF-8 already
+            for span in spans[taken:]:
+                append_file(span.path, handle, span.start, span.stop)  # bytes: the rows are UTF-8 already
             handle.write((json.dumps(summary.to_dict(), separators=(",", ":")) + "\n").encode("utf-8"))
         os.replace(temporary, path)
     except BaseException:
@@ -138,26 +138,51 @@ def write_jsonl_parts(path: Path, parts: list[Path], summary: Summary) -> None:
         raise
 
 
-def append_file(name: str | Path, handle: BinaryIO) -> None:
-    """Append the file ``name`` to ``handle`` (os.copy_file_range: no copy through this process).
+def _take_leading_file(spans: list[Span], temporary: Path) -> int:
+    """Move the file of the leading end-to-end spans to ``temporary``, cut after them; how many spans."""
+    if not spans or spans[0].start != 0:
+        return 0
+    first, end, taken = spans[0].path, spans[0].stop, 1
+    while taken < len(spans) and end is not None and spans[taken].path == first and spans[taken].start == end:
+        end, taken = spans[taken].stop, taken + 1
+    if any(span.path == first for span in spans[taken:]):
+        return 0  # the file holds later rows too: copy them all
+    os.replace(first, temporary)  # same folder as the report, so a rename
+    if end is not None:
+        os.truncate(temporary, end)  # rows of a unit left unfinished may follow
+    return taken
 
-    ``handle`` is opened "r+b" and at its end: copy_file_range refuses a file opened to append.
+
+def append_file(name: str | Path, handle: BinaryIO, start: int = 0, stop: int | None = None) -> None:
+    """Append bytes [start, stop) of the file ``name`` (stop None: to its end) to ``handle``.
+
+    os.copy_file_range: no copy through this process. ``handle`` is opened "r+b" and at its
+    end: copy_file_range refuses a file opened to append.
     """
     with open(name, "rb") as source:
-        size = os.fstat(source.fileno()).st_size
+        size = (os.fstat(source.fileno()).st_size if stop is None else stop) - start
+        copied = 0
         try:
-            copied = 0
             while copied < size:
-                step = os.copy_file_range(source.fileno(), handle.fileno(), size - copied)
+                step = os.copy_file_range(source.fileno(), handle.fileno(), size - copied, start + copied)
                 if step == 0:
                     break
                 copied += step
         except (AttributeError, OSError):  # not Linux, or file systems that refuse it
-            source.seek(copied)
+            source.seek(start + copied)
             handle.seek(0, os.SEEK_END)
-            shutil.copyfileobj(source, handle, COPY_BYTES)
+            _copy_bytes(source, handle, size - copied)
             handle.flush()
     handle.seek(0, os.SEEK_END)  # the kernel moved the file's offset: later writes follow the copy
+
+
+def _copy_bytes(source: BinaryIO, handle: BinaryIO, size: int) -> None:
+    while size > 0:
+        block = source.read(min(COPY_BYTES, size))
+        if not block:
+            return
+        handle.write(block)
+        size -= len(block)
 
 
 def _temporary_for(path: Path) -> TextIO:

@@ -6,6 +6,7 @@ Element positions follow the 5010 TR3s: 837P 005010X222A1 (SV1, loop 2400) and 8
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -296,7 +297,7 @@ class ClaimLines:
 
         It holds every input of build_claim_line but CLM01 and LX: keep the two in step.
         """
-        segments = raw.key  # the loop's text, when LineBlocks kept it (same text, same segments)
+        segments: Hashable = raw.key  # the loop's text, when LineBlocks kept it (same text, same segments)
         if segments is None:
             date = None if raw.date is None else tuple(raw.date)
             lins = tuple(tuple(lin) for lin in raw.lins)

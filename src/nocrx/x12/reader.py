@@ -87,7 +87,7 @@ def read_837_batches(
 
 
 def _start_issues(tokens: SegmentBatches, label: str) -> Iterator[list[Record]]:
-    issues = list(_start_problems(tokens, label))
+    issues: list[Record] = list(_start_problems(tokens, label))
     if issues:
         yield issues
 
