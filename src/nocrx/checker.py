@@ -17,6 +17,7 @@ as written, which costs nothing on a line seen for the first time.
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
@@ -44,11 +45,21 @@ class Checker:
         self.payers = payers if payers is not None else load_payers(Settings.from_env().payers_dir)
         self._evaluations: dict[Any, Evaluation] = {}
         self._evaluations_of: tuple[object, PayerRegistry | None] = (None, None)  # store generation, registry
+        # The profile of each payer as written and date of service, for the registry they came from.
+        self._profiles: dict[tuple[str | None, date], PayerProfile] = {}
+        self._profiles_of: PayerRegistry | None = None
         self.hits = self.misses = 0
 
     def profile(self, line: ClaimLine) -> PayerProfile:
         """The line's payer profile in force on its date of service (UnknownPayer if none)."""
-        return self.payers.get((line.payer or DEFAULT_PAYER).strip().lower(), line.date_of_service)
+        if self._profiles_of is not self.payers:
+            self._profiles, self._profiles_of = {}, self.payers
+        key = (line.payer, line.date_of_service)
+        profile = self._profiles.get(key)
+        if profile is None:
+            payer_id = (line.payer or DEFAULT_PAYER).strip().lower()
+            profile = self._profiles[key] = self.payers.get(payer_id, line.date_of_service)
+        return profile
 
     def decide(self, line: ClaimLine) -> Decision:
         return decide(line, self.store, compounded_code=self.profile(line).compound_code)

@@ -43,19 +43,25 @@ def evaluate(
         findings.extend(check(line, decision, profile, context))
     if context.is_noc and profile.narrative_required_for_noc:  # check_narrative's own first test
         findings.extend(check_narrative(line, decision, profile, context, suggested=narrative))
-    ordered, status = _errors_first(_merge(_payer_severity(decision.findings, profile), findings))
+    ordered, status = _errors_first(_payer_severity(decision.findings, profile), findings)
     # Positional: the keywords cost a third of the constructor's time, on every line.
     return Evaluation(line, decision, profile.id, ordered, status, narrative, overflow, context.price)
 
 
-def _errors_first(findings: list[Finding]) -> tuple[tuple[Finding, ...], Status]:
-    """``sort_findings`` (errors, then warnings, then info, each in the order found) and the status, in one pass.
+def _errors_first(
+    from_decision: tuple[Finding, ...], from_rules: list[Finding]
+) -> tuple[tuple[Finding, ...], Status]:
+    """The decision's findings, then the rules' ones that do not repeat them (the checks never repeat each
+    other), errors first, then warnings, then info, each in the order found (``sort_findings``); and the status.
 
     The status is review when a person must decide, else errors, warnings or ok (info findings do not count).
     """
+    if from_decision:
+        seen = {(f.code, f.field, f.message) for f in from_decision}
+        from_rules = [*from_decision, *(f for f in from_rules if (f.code, f.field, f.message) not in seen)]
     by_severity: tuple[list[Finding], list[Finding], list[Finding]] = ([], [], [])
     review = False
-    for f in findings:
+    for f in from_rules:
         by_severity[SEVERITY_ORDER[f.severity]].append(f)
         if f.code in REVIEW_CODES:
             review = True
@@ -95,15 +101,6 @@ def build_narrative(
         source=profile.source("narrative.max_length"),
     )  # fmt: skip
     return text, None, [too_long]
-
-
-def _merge(from_decision: tuple[Finding, ...], from_rules: list[Finding]) -> list[Finding]:
-    """The decision's findings, then the rules' ones that do not repeat them (the checks never repeat
-    each other)."""
-    if not from_decision:
-        return from_rules
-    seen = {(f.code, f.field, f.message) for f in from_decision}
-    return [*from_decision, *(f for f in from_rules if (f.code, f.field, f.message) not in seen)]
 
 
 def _payer_severity(findings: tuple[Finding, ...], profile: PayerProfile) -> tuple[Finding, ...]:

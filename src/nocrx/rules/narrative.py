@@ -63,10 +63,14 @@ def compose(
     """Join the elements the payer wants, in its order, leaving out those not known."""
     if drug is None:
         return name or ""
-    parts = [_element(e, drug, ndc_11, name) for e in elements]
+    parts = []
+    for element in elements:
+        part = _element(element, drug, ndc_11, name)
+        if part:
+            parts.append(part)
     if waste_in_notes and drug.wasted is not None and drug.wasted.value > 0:
         parts.append(f"wasted {_amount(drug.wasted)}")
-    return " ".join(p for p in parts if p)
+    return " ".join(parts)
 
 
 def _element(element: str, drug: Drug, ndc_11: str | None, name: str | None) -> str | None:

@@ -57,7 +57,7 @@ def applicable_checks(
     found nothing), so a line gets the findings it would get from every check, without making a
     generator for each of the ~17 checks.
     """
-    drug, code = line.drug, context.code
+    drug, code, modifiers = line.drug, context.code, context.modifier_set
     kind = (
         "applicable_checks",
         line.hcpcs in NOC_DRUG_CODES,  # check_code
@@ -66,12 +66,12 @@ def applicable_checks(
         drug is not None and (drug.ndc is not None or bool(decision.ndc_11)),  # check_quantity
         line.units is not None,  # check_units
         drug is not None and drug.container in ("single-dose", "multi-dose"),  # check_waste_modifiers
-        line.is_340b or context.has("JG", "TB"),  # check_340b
+        line.is_340b or not modifiers.isdisjoint(("JG", "TB")),  # check_340b
         context.store is not None and code is not None and not context.is_noc  # check_route_modifier
-        and not context.has("JA", "JB") and code.startswith("J"),
+        and modifiers.isdisjoint(("JA", "JB")) and code.startswith("J"),
         bool(line.diagnoses),  # check_diagnosis_support
         context.is_compound,  # check_compound
-        (drug is not None and drug.investigational is not None) or context.has("Q0", "Q1")  # check_trial
+        (drug is not None and drug.investigational is not None) or not modifiers.isdisjoint(("Q0", "Q1"))  # check_trial
         or has_trial_diagnosis(line.diagnoses),
     )  # fmt: skip
     memo = profile.memo
