@@ -142,6 +142,27 @@ def read_gs_separators(text: str, position: int) -> Separators:
     return Separators(element, component, segment, None)
 
 
+def _parts_holding(text: str, word: str, terminator: str) -> list[int]:
+    """The indexes of the pieces of ``text.split(terminator)`` that may hold ``word``, in order.
+
+    Found with str.find and str.count, not by testing every segment in Python: the first chunk
+    of every file holds its ISA. Each piece that holds the word is listed (maybe a few more).
+
+    >>> _parts_holding("ISA*1~GS*2~LISA~ISA*3~IEA", "ISA", "~")
+    [0, 2, 3]
+    """
+    found: list[int] = []
+    index = counted = 0
+    position = text.find(word)
+    while position >= 0:
+        index += text.count(terminator, counted, position)
+        counted = position
+        if not found or found[-1] != index:
+            found.append(index)
+        position = text.find(word, position + 1)
+    return found
+
+
 def find_envelope_start(text: str) -> tuple[int, str]:
     """Return (position, "ISA" | "GS" | "") of the first ISA (or, failing that, GS) segment."""
     position = _find_segment_start(text, "ISA")
@@ -190,11 +211,12 @@ class SegmentBatches:
             chunk = next(self.chunks, None)
             if chunk is not None:
                 buffer += chunk
-            has_isa = "ISA" in buffer
+            holding_isa = _parts_holding(buffer, "ISA", separators.segment) if "ISA" in buffer else None
             parts = buffer.split(separators.segment)
             buffer = parts.pop() if chunk is not None else ""
-            if has_isa:
-                parts, restart = self._cut_at_new_isa(parts, buffer if chunk is not None else None)
+            if holding_isa:
+                rest = buffer if chunk is not None else None
+                parts, restart = self._cut_at_new_isa(parts, holding_isa, rest)
                 if restart is not None:
                     yield separators, parts
                     buffer = restart
@@ -248,11 +270,17 @@ class SegmentBatches:
                 return None
             buffer, offset = buffer[-3:] + chunk, 0
 
-    def _cut_at_new_isa(self, parts: list[str], rest: str | None) -> tuple[list[str], str | None]:
-        """Return the parts before an ISA that declares other separators, and the text from it on."""
+    def _cut_at_new_isa(
+        self, parts: list[str], holding_isa: list[int], rest: str | None
+    ) -> tuple[list[str], str | None]:
+        """Return the parts before an ISA that declares other separators, and the text from it on.
+
+        ``holding_isa``: the indexes of the parts that may hold "ISA" (_parts_holding), in order.
+        """
         separators = self.separators
         assert separators is not None
-        for index, raw in enumerate(parts):
+        for index in holding_isa:
+            raw = parts[index] if index < len(parts) else ""
             if "ISA" not in raw:
                 continue
             text = raw.strip(WHITESPACE)

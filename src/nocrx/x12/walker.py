@@ -114,6 +114,7 @@ class Walker:
         known = KNOWN_TAGS
         out = self.out
         walk_line = self.blocks.walk
+        lx_start = "LX" + element
         index = self.index
         position, stop = 0, len(texts)
         while position < stop:
@@ -122,6 +123,19 @@ class Walker:
             if not text:
                 continue
             index += 1
+            if text.startswith(lx_start):  # _lx, inline and unsplit: once a line; then its loop 2400
+                self.index = index
+                self.line = None
+                lx = text[3:]  # LX01, the only element of LX
+                if element in lx:
+                    lx = lx.split(element, 1)[0]
+                self.lx = lx.strip() or None
+                if self.claim is not None:
+                    used = walk_line(texts, position, element)
+                    if used:
+                        position += used  # the segments walk_line read
+                        index = self.index
+                continue
             segment = text.split(element)
             tag = segment[0]
             handler = get(tag)
@@ -131,16 +145,7 @@ class Walker:
                     self._other(segment)
                 continue
             self.index = index
-            if tag == "LX":  # _lx, inline: once a line; then the loop 2400 it starts, as a block
-                self.line = None
-                self.lx = (segment[1].strip() or None) if len(segment) > 1 else None
-                if self.claim is not None:
-                    used = walk_line(texts, position, element)
-                    if used:
-                        position += used  # the segments walk_line read
-                        index = self.index
-                continue
-            handler(segment)
+            handler(segment)  # (an LX without its element, too: its lines are read segment by segment)
             if out:
                 yield out
                 out.clear()
