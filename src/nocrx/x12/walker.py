@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 
 from nocrx.x12.blocks import LINE_ENDS, LineBlocks
 from nocrx.x12.construct import fast_constructor
@@ -44,6 +45,11 @@ SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 # write to the current line (or, like NM1 inside a claim, do nothing).
 BLOCK_TAGS = KNOWN_TAGS - LINE_ENDS
 new_context = fast_constructor(ClaimContext)
+# _context passes these positionally: a change to ClaimContext's field order must fail here, loudly.
+if tuple(f.name for f in fields(ClaimContext)) != (
+    "position", "kind", "clm01", "payer_name", "payer_id", "billing_npi", "facility_type"
+):  # fmt: skip
+    raise RuntimeError("nocrx.x12.records.ClaimContext fields changed: update Walker._context")
 new_position = fast_constructor(Position)
 new_read_line = object.__new__
 
@@ -282,7 +288,7 @@ class Walker:
 
     def _hl(self, segment: list[str]) -> None:
         self._close_claim()
-        level = _field(segment, 3)
+        level = segment[3].strip() if len(segment) > 3 else None  # _field, inline: once a claim
         if level == "20":  # 2000A billing provider
             self.billing_npi = None
             self.payer_name = self.payer_id = None
@@ -415,20 +421,23 @@ class Walker:
             append(read)
 
     def _context(self, claim: RawClaim | None, index: int) -> ClaimContext:
-        clm05 = (_field(claim.clm, 5) or "").split(self.component) if claim else []
+        clm = claim.clm if claim else []
+        clm05 = (clm[5].strip() if len(clm) > 5 else "").split(self.component) if claim else []
         kind: Kind | None = None
         if claim and claim.lines:
             kind = KIND_OF_TAG[claim.lines[0].tag]
         elif len(clm05) > 1 and clm05[1] in ("A", "B"):
             kind = "837I" if clm05[1] == "A" else "837P"
+        # ClaimContext's fields in order (position, kind, clm01, payer_name, payer_id, billing_npi,
+        # facility_type), positionally: once a claim.
         return new_context(
-            position=self.position(index),
-            kind=kind or self.version_kind,
-            clm01=_field(claim.clm, 1) if claim else None,
-            payer_name=self.payer_name,
-            payer_id=self.payer_id,
-            billing_npi=self.billing_npi,
-            facility_type=clm05[0] if clm05 and clm05[0] else None,
+            self.position(index),
+            kind or self.version_kind,
+            (clm[1].strip() or None) if len(clm) > 1 else None,
+            self.payer_name,
+            self.payer_id,
+            self.billing_npi,
+            clm05[0] if clm05 and clm05[0] else None,
         )
 
     def _profile(self) -> str:
