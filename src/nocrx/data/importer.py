@@ -73,6 +73,7 @@ def import_paths(store: Store, paths: Iterable[str | Path], *, replace: bool = F
     loads = [_import_one(store, item, replace, done) for item in sorted(planned, key=lambda p: p.order)]
     # Once per import, not per file: choosing each NDC's product reads every FDA release.
     store.index_fda_products()
+    store.index_hcpcs_words()
     return loads + results
 
 

@@ -191,6 +191,10 @@ CREATE TABLE IF NOT EXISTS fda_ndc_products (
     source_id                       INTEGER     -- the product row's release (the answer names it)
 ) WITHOUT ROWID;
 
+-- Also derived: hcpcs_words, each word of each HCPCS long descriptor, for Store.hcpcs_search. It is
+-- created by Store.index_hcpcs_words (the importer), not here, so opening a store only to read it
+-- never writes to it.
+
 -- What each derived table was built from (the ids and sha256 of the releases it read); the
 -- store trusts a derived table only while those are exactly the releases loaded.
 CREATE TABLE IF NOT EXISTS derived_tables (

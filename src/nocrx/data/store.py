@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 BULK_AFTER = 64  # questions to one table before a run reads it whole into memory
 MMAP_BYTES = 256 * 1024 * 1024  # a full store is tens of MB: all of it fits
-HCPCS_SCAN_AFTER = 8  # descriptor searches of one release before it is read whole (one read ~ 6 LIKE scans)
+HCPCS_SCAN_AFTER = 8  # searches before a release is read whole (no hcpcs_words); a read ~ 15 LIKE scans
 FORMULARY_IN_MEMORY = 20_000  # rows; a practice formulary has hundreds, read whole on first use
 LoadStatus = Literal["loaded", "replaced", "unchanged", "skipped"]
 _UNKNOWN = object()  # not yet asked (None is an answer)
@@ -237,21 +237,66 @@ class Store:
         key = ("hcpcs_search", release.id, word)
         found: tuple[HCPCSCode, ...] | None = self._memo.get(key)
         if found is None:
-            # A batch searches hundreds of words: once it has searched a few, every descriptor is
-            # split into words once (~50 ms), cheaper than scanning all the descriptors per word.
-            texts = self._index(
-                ("hcpcs_texts", release.id), lambda: self._hcpcs_texts(release), after=HCPCS_SCAN_AFTER
-            )
-            if texts is not None:
-                found = texts.codes_naming(word)
-            else:
-                rows = self._tuples(
-                    _HCPCS_SQL + " AND long_description LIKE ? ORDER BY hcpcs",
-                    (release.id, f"%{word}%"),
-                )
+            if self._hcpcs_words_are_current():
+                # One indexed read of the words split at import (index_hcpcs_words).
+                rows = self._tuples(_HCPCS_BY_WORD_SQL, (release.id, word))
                 found = tuple(c for c in map(_hcpcs, rows) if word in _words(c.long_description))
+            else:
+                found = self._hcpcs_search_unindexed(release, word)
             self._memo[key] = found
         return found
+
+    def _hcpcs_search_unindexed(self, release: Release, word: str) -> tuple[HCPCSCode, ...]:
+        """hcpcs_search for a store whose word table is not current: a scan, then words split in memory."""
+        # A batch searches hundreds of words: once it has searched a few, every descriptor is
+        # split into words once (~50 ms), cheaper than scanning all the descriptors per word.
+        texts = self._index(
+            ("hcpcs_texts", release.id), lambda: self._hcpcs_texts(release), after=HCPCS_SCAN_AFTER
+        )
+        if texts is not None:
+            return texts.codes_naming(word)
+        rows = self._tuples(
+            _HCPCS_SQL + " AND long_description LIKE ? ORDER BY hcpcs", (release.id, f"%{word}%")
+        )
+        return tuple(c for c in map(_hcpcs, rows) if word in _words(c.long_description))
+
+    def index_hcpcs_words(self) -> bool:
+        """Split every HCPCS long descriptor into words, once; False when already current.
+
+        ``hcpcs_search`` then reads the codes naming a word with one indexed query instead of
+        scanning the descriptors. The importer calls this after loading; until it runs again, a
+        store whose HCPCS releases changed searches the descriptors themselves. The table is
+        created here, not in schema.sql, so that opening an older store to read never writes to it.
+        """
+        built_from = self._releases_key(("hcpcs",))
+        if self._derived_built_from("hcpcs_words") == built_from:
+            return False
+        self._db.execute(_HCPCS_WORDS_TABLE)
+        with self._db:
+            self._db.execute("DELETE FROM hcpcs_words")
+            # OR IGNORE: a code listed twice in one release names each of its words once.
+            self._db.executemany("INSERT OR IGNORE INTO hcpcs_words VALUES (?,?,?)", self._hcpcs_words())
+            self._db.execute(
+                "INSERT OR REPLACE INTO derived_tables (name, built_from) VALUES ('hcpcs_words', ?)",
+                (built_from,),
+            )
+        self._memo.clear()
+        return True
+
+    def _hcpcs_words(self) -> Iterator[tuple[int, str, str]]:
+        """(release id, word, code) for each word of each code's long descriptor (modifiers excluded)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        cursor.execute("SELECT source_id, hcpcs, long_description FROM hcpcs_codes WHERE is_modifier = 0")
+        for source_id, code, description in cursor:
+            for word in _word_set(description or ""):
+                yield source_id, word, code
+
+    def _hcpcs_words_are_current(self) -> bool:
+        return self._memoised(
+            ("hcpcs_words_current",),
+            lambda: self._derived_built_from("hcpcs_words") == self._releases_key(("hcpcs",)),
+        )
 
     def _hcpcs_texts(self, release: Release) -> _Descriptors:
         rows = self._tuples(_HCPCS_SQL + " ORDER BY hcpcs", (release.id,))
@@ -354,8 +399,11 @@ class Store:
         return is_current  # type: ignore[no-any-return]
 
     def _fda_releases_key(self) -> str:
-        """The FDA releases loaded now, as the derived table records what it was built from."""
-        releases = [r for r in self.releases() if r.kind in ("fda_products", "fda_packages")]
+        return self._releases_key(("fda_products", "fda_packages"))
+
+    def _releases_key(self, kinds: tuple[str, ...]) -> str:
+        """The releases of these kinds loaded now, as a derived table records what it was built from."""
+        releases = [r for r in self.releases() if r.kind in kinds]
         return " ".join(f"{r.id}:{r.sha256}" for r in sorted(releases, key=lambda r: r.id))
 
     def _derived_built_from(self, name: str) -> str | None:
@@ -559,6 +607,21 @@ _HCPCS_SQL = (
     "SELECT hcpcs, long_description, short_description, add_date, action_effective_date, termination_date,"
     " action_code, coverage_code, pricing_indicator, betos FROM hcpcs_codes WHERE source_id = ? AND is_modifier = 0"
 )
+# The same columns of the codes whose descriptor has the word, in the scan's order (code, then rowid).
+_HCPCS_BY_WORD_SQL = (
+    "SELECT c.hcpcs, c.long_description, c.short_description, c.add_date, c.action_effective_date,"
+    " c.termination_date, c.action_code, c.coverage_code, c.pricing_indicator, c.betos"
+    " FROM hcpcs_words AS w JOIN hcpcs_codes AS c ON c.hcpcs = w.hcpcs AND c.source_id = w.source_id"
+    " WHERE w.source_id = ? AND w.word = ? AND c.is_modifier = 0 ORDER BY c.hcpcs, c.rowid"
+)
+# Derived, not loaded (Store.index_hcpcs_words): each word of each code's long descriptor, as
+# _words splits it. WITHOUT ROWID: the key is the whole row, read in (release, word) order.
+_HCPCS_WORDS_TABLE = """CREATE TABLE IF NOT EXISTS hcpcs_words (
+    source_id   INTEGER NOT NULL REFERENCES data_sources(id) ON DELETE CASCADE,
+    word        TEXT NOT NULL,
+    hcpcs       TEXT NOT NULL,
+    PRIMARY KEY (source_id, word, hcpcs)
+) WITHOUT ROWID"""
 
 
 def _hcpcs(row: tuple[Any, ...]) -> HCPCSCode:

@@ -63,6 +63,8 @@ JG_STEP = TraceStep(
     "CMS 340B modifier guidance, required from 2024-01-01 (noc-rules.md 2.2)",
 )
 _MISSING = object()
+# JZ, Q0 and JG in that order: at most eight lists, each kept once for every decision that has it.
+_MODIFIER_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 # Batches repeat a few diagnosis lists: test each list's codes once.
@@ -93,6 +95,10 @@ class _Answer(NamedTuple):
 
 class _Work:
     """The line, its shared facts, and the trace, findings and releases gathered while deciding it."""
+
+    __slots__ = (
+        "_releases_on_day", "findings", "has_neoplasm_dx", "is_medicare", "line", "parts", "releases", "store", "trace",
+    )  # fmt: skip
 
     def __init__(self, line: ClaimLine, parts: Parts, is_medicare: bool, has_neoplasm_dx: bool) -> None:
         self.line = line
@@ -191,7 +197,7 @@ def _from_asp_crosswalk(work: _Work, facts: DrugFacts) -> _Answer | None:
         return None
     line = work.line
     is_opps = line.setting in OPPS_SETTINGS
-    answers = work.parts.table("asp_crosswalk")
+    answers = work.parts.asp_answers
     # The setting matters only when a row is a C-code, the line's own code only when the NDC
     # is listed under several codes: most NDCs share one answer for every line.
     key: tuple[object, ...] = (release.id, ndc_11)
@@ -242,7 +248,7 @@ def _from_noc_crosswalk(
     ndc_11 = facts.ndc_11
     if ndc_11 is None or release is None:
         return None
-    answers = work.parts.table("noc_crosswalk")
+    answers = work.parts.noc_answers
     listed = answers.get((release.id, ndc_11), _MISSING)
     if listed is _MISSING:
         listed = answers[release.id, ndc_11] = noc_crosswalk(work.store, release, ndc_11)
@@ -267,16 +273,17 @@ def _from_descriptors(
             release, key, ingredient, route, line.setting, line.date_of_service
         )
     else:  # nothing is searched: the steps depend on no route, setting or day
-        searches = work.parts.table("descriptors")
+        searches = work.parts.unsearched
         wanted = (release.id if release else None, key, ingredient, is_compounded)
-        search = searches.get(wanted)
-        if search is None:
-            search = searches[wanted] = search_descriptors(
+        found = searches.get(wanted)
+        if found is None:
+            found = searches[wanted] = search_descriptors(
                 (), release, key, ingredient, is_compounded=is_compounded, day=line.date_of_service
             )
+        search = found
     work.trace.extend(search.steps)
     nature = _nature(work, facts, ingredient, search.chemotherapy_code)
-    if search.exact is not None:
+    if search.exact is not None and search.exact_step is not None:  # set together
         work.trace.append(search.exact_step)
         units, waste = _specific_units(work, search.exact_dosage)
         return _Answer(search.exact.hcpcs, "specific", units, waste, search.exact_dosage or None, (), nature)
@@ -297,7 +304,7 @@ def _noc_answer(
     line = work.line
     compounded = compounded_code or DEFAULT_COMPOUNDED_CODE["medicare" if work.is_medicare else "other"]
     approval = line.drug.fda_approval_date if line.drug else None
-    answers = work.parts.table("noc_code")
+    answers = work.parts.noc_codes
     # The product follows from the NDC; the choice reads the nature's categories and route only.
     key = (
         facts.ndc_11,
@@ -332,7 +339,7 @@ def _nature(work: _Work, facts: DrugFacts, ingredient: str | None, chemo: str | 
         key: tuple[object, ...] = (facts.ndc_11, chemo, work.has_neoplasm_dx)
     else:
         key = (facts.ndc_11, drug.category, drug.route, drug.name, chemo, work.has_neoplasm_dx)
-    answers = work.parts.table("nature")
+    answers = work.parts.natures
     answer = answers.get(key)
     if answer is None:
         answer = answers[key] = _infer_nature(work.line, facts.product, ingredient, facts.formulary, chemo)
@@ -385,7 +392,7 @@ def _check_line_code(work: _Work) -> None:
     if not code:
         return
     day = work.line.date_of_service
-    steps = work.parts.table("line_code")
+    steps = work.parts.line_codes
     step = steps.get((code, day), _MISSING)
     if step is _MISSING:
         step = steps[code, day] = _line_code_step(work.store, code, day)
@@ -457,7 +464,8 @@ def _recommended_modifiers(work: _Work, product: Product | None, answer: _Answer
     if line.is_340b and line.date_of_service >= JG_REQUIRED_FROM:
         modifiers.append("JG")
         work.trace.append(JG_STEP)
-    return tuple(modifiers)
+    as_tuple = tuple(modifiers)
+    return _MODIFIER_LISTS.setdefault(as_tuple, as_tuple)  # one tuple per combination, shared
 
 
 __all__ = ["decide", "is_noc_code"]

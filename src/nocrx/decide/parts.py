@@ -123,7 +123,13 @@ class Parts:
         self._units: dict[tuple[object, ...], Units] = {}
         self._judged: dict[tuple[object, ...], JudgedCodes] = {}
         self._searches: dict[tuple[object, ...], DescriptorSearch] = {}
-        self._answers: dict[str, dict[Any, Any]] = {}
+        # Answers decide() reads with ``get`` and fills itself, one table per kind of question.
+        self.asp_answers: dict[tuple[object, ...], Any] = {}
+        self.noc_answers: dict[tuple[object, ...], Any] = {}
+        self.unsearched: dict[tuple[object, ...], DescriptorSearch] = {}  # lines with no search to run
+        self.natures: dict[tuple[object, ...], Any] = {}
+        self.noc_codes: dict[tuple[object, ...], Any] = {}
+        self.line_codes: dict[tuple[object, ...], TraceStep | None] = {}
 
     def clear(self) -> None:
         """Forget every answer (a long-running service bounds its memory this way)."""
@@ -133,14 +139,9 @@ class Parts:
         self._units.clear()
         self._judged.clear()
         self._searches.clear()
-        self._answers.clear()
-
-    def table(self, name: str) -> dict[Any, Any]:
-        """The answers of one kind, to be read with ``get`` and filled by the caller."""
-        answers = self._answers.get(name)
-        if answers is None:
-            answers = self._answers[name] = {}
-        return answers
+        for answers in (self.asp_answers, self.noc_answers, self.unsearched, self.natures, self.noc_codes):
+            answers.clear()
+        self.line_codes.clear()
 
     def drug(self, raw_ndc: str | None) -> DrugFacts:
         facts = self._drugs.get(raw_ndc)
