@@ -86,6 +86,8 @@ def build_narrative(
     if profile.narrative_placement in OVERFLOW_PLACEMENTS:
         first, rest = narratives.split(text, limit)
         return first, rest, []
+    if len(text) <= limit:
+        return text, None, []
     optional = [e for e in elements if e not in profile.narrative_required_elements]
     while len(text) > limit and optional:
         dropped = optional.pop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
@@ -63,7 +64,7 @@ def check_diagnosis_support(
     """J9999/J8999 need a neoplasm diagnosis; oncology drugs get an off-label documentation flag."""
     if not line.diagnoses:
         return
-    neoplasm = any(icd10.is_neoplasm(code) for code in line.diagnoses)
+    neoplasm = has_neoplasm(line.diagnoses)
     if context.code in profile.diagnosis_neoplasm_codes and not neoplasm:
         yield shared_finding(_not_supporting, profile, context.code)
     antineoplastic = "antineoplastic" in decision.nature or (
@@ -71,6 +72,12 @@ def check_diagnosis_support(
     )
     if antineoplastic and context.is_noc and (profile.diagnosis_label_match or not neoplasm):
         yield shared_finding(_off_label, profile, neoplasm)
+
+
+@lru_cache(maxsize=4096)
+def has_neoplasm(diagnoses: tuple[str, ...]) -> bool:
+    """True when a diagnosis is a neoplasm (C00-D49); a batch repeats a few lists of codes."""
+    return any(icd10.is_neoplasm(code) for code in diagnoses)
 
 
 def _not_supporting(profile: PayerProfile, code: str) -> Finding:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from nocrx.codes.ndc import parse_ndc
 from nocrx.errors import InvalidNDC
@@ -168,6 +169,7 @@ _CONTENT = re.compile(r"([\d.]+)\s*(mL|L|g|kg|mg|mcg|[A-Z][A-Z ,-]*?)\s+in\s+1\s
 _UNIT_OF_CONTENT = {"ml": "ML", "l": "ML", "g": "GR", "kg": "GR"}
 
 
+@lru_cache(maxsize=8192)
 def package_unit(description: str | None) -> str | None:
     """The NDC unit the package is counted in: ML for liquids, GR for solids by weight, else UN.
 

@@ -127,11 +127,11 @@ def _jw_jz(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Ite
     assert drug is not None
     wasted = drug.wasted is not None and drug.wasted.value > 0
     notes = waste_in_notes(context.code, profile)
-    source = profile.source("waste.policy")
     if wasted and context.has("JZ"):
         yield finding("MODIFIER_CONFLICT", "modifiers",
                       f"JZ says nothing was discarded, but the line reports {drug.wasted} wasted.",
-                      "Remove JZ and report the discarded amount on a JW line.", profile, source=source)  # fmt: skip
+                      "Remove JZ and report the discarded amount on a JW line.", profile,
+                      source=profile.source("waste.policy"))  # fmt: skip
     elif wasted and notes and context.has("JW"):
         yield finding("MODIFIER_NOT_ALLOWED", "modifiers",
                       f"{profile.name} takes the discarded amount of {context.code} in the notes, not on a JW line.",
@@ -145,7 +145,7 @@ def _jw_jz(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Ite
                       "on its own line with JW.",
                       f"Add a line {context.code}-JW for the discarded {drug.wasted}"
                       + (" (1 unit, the wasted amount in its narrative)." if context.is_noc else "."),
-                      profile, source=source)  # fmt: skip
+                      profile, source=profile.source("waste.policy"))  # fmt: skip
     elif (
         not wasted
         and not context.has("JW", "JZ")
