@@ -82,13 +82,17 @@ class LineBlocks:
                 claim = walker.claim
                 assert claim is not None  # only called after an LX inside a claim
                 kept = block.line
-                line = new_raw_line(RawLine)  # every slot set once below, without __init__'s empty lists
-                line.tag, line.service, line.segment_index, line.lx = (
-                    kept.tag, kept.service, walker.index + 1, walker.lx
-                )  # fmt: skip
-                line.date, line.notes, line.lins, line.attachment, line.key = (
-                    kept.date, kept.notes, kept.lins, kept.attachment, kept.key
-                )  # fmt: skip
+                # Every slot set once, without __init__'s empty lists (one by one: no tuple to unpack).
+                line = new_raw_line(RawLine)
+                line.tag = kept.tag
+                line.service = kept.service
+                line.segment_index = walker.index + 1
+                line.lx = walker.lx
+                line.date = kept.date
+                line.notes = kept.notes
+                line.lins = kept.lins
+                line.attachment = kept.attachment
+                line.key = kept.key
                 walker.lx = None
                 walker.seen_kinds.add(block.kind)
                 walker.line = line

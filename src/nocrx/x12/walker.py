@@ -129,7 +129,9 @@ class Walker:
             if not text:
                 continue
             index += 1
-            if text.startswith(lx_start):  # _lx, inline and unsplit: once a line; then its loop 2400
+            # _lx, inline and unsplit: once a line; then its loop 2400. (Slices, not startswith: its
+            # call parses its arguments at a cost of twice a slice and compare, for every segment.)
+            if text[0] == "L" and text[:3] == lx_start:
                 self.index = index
                 self.line = None
                 lx = text[3:]  # LX01, the only element of LX
@@ -409,15 +411,15 @@ class Walker:
         append, first = self.out.append, 1 - self.isa_index
         for raw in claim.lines:
             # The ReadLine of one SV1/SV2; its ClaimLine is built on first access (ClaimLines.build).
-            read = new_read_line(ReadLine)  # ReadLine.__init__'s slots, set here: once a line
-            read.context, read.lx, read.segment_index, read.warnings = (
-                context,
-                raw.lx,
-                raw.segment_index + first,
-                warnings,
-            )
+            # ReadLine.__init__'s slots, set here (one by one: a tuple to unpack costs more): once a line.
+            read = new_read_line(ReadLine)
+            read.context = context
+            read.lx = raw.lx
+            read.segment_index = raw.segment_index + first
+            read.warnings = warnings
             read._line = read._error = None
-            read._pending, read._raw = pending, raw
+            read._pending = pending
+            read._raw = raw
             append(read)
 
     def _context(self, claim: RawClaim | None, index: int) -> ClaimContext:
