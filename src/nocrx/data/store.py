@@ -556,7 +556,11 @@ _CROSSWALK_SQL = {
 
 def _crosswalk_row(row: tuple[Any, ...], release: str) -> CrosswalkRow:
     """A CrosswalkRow from the columns of _CROSSWALK_SQL; empty text for NULL, but for the code."""
-    return CrosswalkRow(row[0], *(value or "" for value in row[1:]), release=release)
+    hcpcs, ndc_11, drug_name, labeler, dosage, size, quantity, units, units_per_package, description = row
+    return CrosswalkRow(
+        hcpcs, ndc_11 or "", drug_name or "", labeler or "", dosage or "", size or "", quantity or "",
+        units or "", units_per_package or "", description or "", release,
+    )  # fmt: skip
 
 
 def _words(text: str) -> frozenset[str]:
