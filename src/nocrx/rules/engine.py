@@ -56,12 +56,18 @@ def _errors_first(
 
     The status is review when a person must decide, else errors, warnings or ok (info findings do not count).
     """
-    if from_decision:
-        seen = {(f.code, f.field, f.message) for f in from_decision}
-        from_rules = [*from_decision, *(f for f in from_rules if (f.code, f.field, f.message) not in seen)]
     by_severity: tuple[list[Finding], list[Finding], list[Finding]] = ([], [], [])
     review = False
+    seen_codes = set()
+    for f in from_decision:
+        by_severity[SEVERITY_ORDER[f.severity]].append(f)
+        review = review or f.code in REVIEW_CODES
+        seen_codes.add(f.code)
+    seen = {(f.code, f.field, f.message) for f in from_decision} if seen_codes else ()
     for f in from_rules:
+        # The code first: a rule finding rarely shares one with the decision's.
+        if f.code in seen_codes and (f.code, f.field, f.message) in seen:
+            continue
         by_severity[SEVERITY_ORDER[f.severity]].append(f)
         if f.code in REVIEW_CODES:
             review = True

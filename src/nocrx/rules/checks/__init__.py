@@ -1,11 +1,14 @@
-"""The checks: each a small function (line, decision, profile, context) yielding Findings.
+"""The checks: each a small function (line, decision, profile, context) giving its Findings.
+
+A check yields them, or, when it runs on nearly every line and finds at most one thing, returns a
+tuple: a generator's frame costs more than such a check's work.
 
 ``CHECKS`` is the order the engine runs them in; the engine sorts the findings errors first.
 The narrative check also takes the narrative nocrx built, so the engine calls it itself.
 ``applicable_checks`` leaves out the checks that would return at once on a kind of line.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
@@ -26,7 +29,7 @@ from nocrx.rules.checks.trial import check_trial, has_trial_diagnosis
 from nocrx.rules.checks.units import check_units
 from nocrx.rules.context import NOC_DRUG_CODES, CheckContext
 
-Check = Callable[[ClaimLine, Decision, PayerProfile, CheckContext], Iterator[Finding]]
+Check = Callable[[ClaimLine, Decision, PayerProfile, CheckContext], Iterable[Finding]]
 
 CHECKS = (
     check_code,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules.context import CheckContext, finding, shared_finding
@@ -31,21 +29,21 @@ def is_administration_code(code: str | None) -> bool:
 
 def check_administration(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """An administration CPT is not the drug line; a drug line without administration is a warning."""
     if is_administration_code(line.hcpcs):
-        yield finding(
+        return (finding(
             "ADMINISTRATION_ON_SUPPLY_LINE", "hcpcs",
             f"{line.hcpcs} is an administration code, but this line carries the drug; the drug supply and its "
             "administration are billed on separate lines.",
             f"Bill the drug under its HCPCS code ({decision.code or 'J3490, J9999 ...'}) and move {line.hcpcs} "
             "to its own line.", profile,
-        )  # fmt: skip
-        return
+        ),)  # fmt: skip
     route = route_abbreviation(line.drug.route if line.drug else None)
     oral = route in NO_ADMINISTRATION_ROUTES or (context.code or "").startswith("J8")
     if not line.administration and not oral and context.code is not None:
-        yield shared_finding(_administration_missing, profile)
+        return (shared_finding(_administration_missing, profile),)
+    return ()
 
 
 def _administration_missing(profile: PayerProfile) -> Finding:

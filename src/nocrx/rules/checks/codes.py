@@ -74,26 +74,26 @@ def _units(decision: Decision) -> str:
 
 def check_code_on_dos(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """The billed HCPCS code must exist on the date of service in the HCPCS release that covers it."""
     store, code = context.store, context.code
     if store is None or code is None or not code[:1].isalpha():
-        return  # CPT codes (digits first) are not in the HCPCS Level II file
+        return ()  # CPT codes (digits first) are not in the HCPCS Level II file
     release = context.releases.hcpcs
     if release is None:
-        return
+        return ()
     entry = store.hcpcs_code(release, code)
     if entry is not None and entry.is_valid_on(line.date_of_service):
-        return
+        return ()
     if entry is None:
         why = f"is not in the HCPCS release {release.release}"
     elif entry.termination_date is not None and line.date_of_service > entry.termination_date:
         why = f"was terminated on {entry.termination_date.isoformat()}"
     else:
         why = f"takes effect on {entry.add_date.isoformat() if entry.add_date else 'a later date'}"
-    yield finding(
+    return (finding(
         "CODE_NOT_VALID_ON_DOS", "hcpcs",
         f"{code} {why}, so it cannot be billed for {line.date_of_service.isoformat()} (M20).",
         "Use the code valid on the date of service (see the HCPCS quarterly update).",
         profile,
-    )  # fmt: skip
+    ),)  # fmt: skip

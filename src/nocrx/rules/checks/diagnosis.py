@@ -17,13 +17,14 @@ TRIAL_DIAGNOSIS = "Z00.6"
 
 def check_diagnoses(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """At least one diagnosis, each valid and billable in the bundled ICD-10-CM code set."""
     diagnoses = line.diagnoses
-    yield from remembered(profile, ("diagnoses", diagnoses), lambda: _diagnoses(diagnoses, profile))
+    found = remembered(profile, ("diagnoses", diagnoses), lambda: _diagnoses(diagnoses, profile))
     day = line.date_of_service
     if diagnoses and not icd10.covers(day):
-        yield shared_finding(_code_set_year, profile, day)
+        return (*found, shared_finding(_code_set_year, profile, day))
+    return found
 
 
 def _diagnoses(diagnoses: tuple[str, ...], profile: PayerProfile) -> Iterator[Finding]:

@@ -18,7 +18,7 @@ from nocrx.rules.context import CheckContext, finding, shared_finding
 
 def check_ndc(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """NDC present (when required), readable, in the FDA directory and marketed on the DOS."""
     drug = line.drug
     raw = drug.ndc if drug else None
@@ -27,23 +27,22 @@ def check_ndc(
         # plans on every drug line (Priority Health).
         every_line = profile.kind != "medicare"
         if profile.identification_ndc_required and not context.is_compound and (context.is_noc or every_line):
-            yield finding(
+            return (finding(
                 "NDC_MISSING", "drug.ndc",
                 f"The line has no NDC; {profile.name} requires the 11-digit NDC of the drug given.",
                 "Add the NDC from the package used (outer package for kits), e.g. 0006-3026-02; it is sent as "
                 "N4 + 11 digits in loop 2410 LIN03 / item 24A.",
                 profile, source=profile.source("identification.ndc_required"),
-            )  # fmt: skip
-        return
+            ),)  # fmt: skip
+        return ()
     ndc_11, problem = (decision.ndc_11, None) if decision.ndc_11 else _ndc_11(raw, context)
     if ndc_11 is None:
-        yield finding(
+        return (finding(
             "NDC_INVALID_FORMAT", "drug.ndc", f"{problem}",
             "Copy the NDC from the label with its hyphens (4-4-2, 5-3-2 or 5-4-1), or write the 11-digit "
             "5-4-2 form claims carry.", profile,
-        )  # fmt: skip
-        return
-    yield from _directory(ndc_11, line.date_of_service, decision.product, profile, context)
+        ),)  # fmt: skip
+    return _directory(ndc_11, line.date_of_service, decision.product, profile, context)
 
 
 def _ndc_11(raw: str, context: CheckContext) -> tuple[str | None, str | None]:
@@ -56,24 +55,24 @@ def _ndc_11(raw: str, context: CheckContext) -> tuple[str | None, str | None]:
 
 def _directory(
     ndc_11: str, day: date, product: Product | None, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     store = context.store
     if store is None or not context.releases.has_fda_directory:
-        return
+        return ()
     product = product or store.product(ndc_11)
     if product is None:
-        yield shared_finding(_not_found, profile, ndc_11)
-        return
+        return (shared_finding(_not_found, profile, ndc_11),)
     start = product.package_start_marketing_date or product.start_marketing_date
     end = product.package_end_marketing_date or product.end_marketing_date
     if (start and day < start) or (end and day > end):
         span = f"{start.isoformat() if start else '?'} to {end.isoformat() if end else 'now'}"
-        yield finding(
+        return (finding(
             "NDC_NOT_MARKETED_ON_DOS", "drug.ndc",
             f"NDC {ndc_11} was marketed {span} (FDA directory), not on {day.isoformat()}.",
             "Check the NDC of the package actually used on the date of service.", profile,
             source=f"{product.source}; CO-16/M119 https://immedicaresolutions.com/wiki/rarc-m119",
-        )  # fmt: skip
+        ),)  # fmt: skip
+    return ()
 
 
 def _not_found(profile: PayerProfile, ndc_11: str) -> Finding:
@@ -135,24 +134,23 @@ def _strength_missing(profile: PayerProfile) -> Finding:
 
 def check_quantity(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """The NDC quantity (CTP04) and a unit CTP05-01 accepts (F2, GR, ME, ML, UN)."""
     drug = line.drug
     if drug is None or (drug.ndc is None and not decision.ndc_11):
-        return
+        return ()
     if drug.quantity is None:
-        yield shared_finding(_quantity_missing, profile)
-    elif drug.quantity.unit.upper() in NDC_UNIT_CODES:
-        yield from _against_package(drug.quantity.unit.upper(), decision.product, profile)
-    else:
-        yield finding(
+        return (shared_finding(_quantity_missing, profile),)
+    if drug.quantity.unit.upper() in NDC_UNIT_CODES:
+        return _against_package(drug.quantity.unit.upper(), decision.product, profile)
+    return (finding(
             "QUANTITY_UNIT_INVALID", "drug.quantity.unit",
             f'The NDC unit "{drug.quantity.unit}" is not one of {", ".join(NDC_UNIT_CODES)}; '
             "clearinghouses reject it (MG/MCG are accepted only on some paper claims).",
             "Express the NDC quantity in ML (liquids), GR (grams), UN (each: vials, tablets), F2 (international "
             "units) or ME (milligrams, where the payer accepts it).",
             profile,
-        )  # fmt: skip
+    ),)  # fmt: skip
 
 
 def _quantity_missing(profile: PayerProfile) -> Finding:
@@ -184,15 +182,15 @@ def package_unit(description: str | None) -> str | None:
     return _UNIT_OF_CONTENT.get(matches[-1][1].strip().lower(), "UN")
 
 
-def _against_package(unit: str, product: Product | None, profile: PayerProfile) -> Iterator[Finding]:
+def _against_package(unit: str, product: Product | None, profile: PayerProfile) -> tuple[Finding, ...]:
     expected = package_unit(product.package_description if product else None)
     if expected is None or expected == unit or unit == "F2":  # F2 (international units) fits any package
-        return
-    yield finding(
+        return ()
+    return (finding(
         "QUANTITY_PACKAGE_MISMATCH", "drug.quantity.unit",
         f'The NDC quantity is in {unit}, but the package ("{product.package_description if product else ""}") '
         f"is counted in {expected}.",
         f"Report the NDC quantity in {expected}: ML for liquids, GR for solids by weight, UN for each "
         "(vials of powder, tablets, kits).",
         profile,
-    )  # fmt: skip
+    ),)  # fmt: skip

@@ -35,14 +35,14 @@ EXCLUDED_FROM_WASTE = frozenset(
 
 def check_modifier_rules(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """Allow-list, required modifiers, exclusive pairs, and route modifiers against the route."""
     modifiers = context.modifiers
     routed = "JA" in modifiers or "JB" in modifiers
     route = route_abbreviation(line.drug.route if line.drug else None) if routed else None
     # The findings read only the modifiers and the route (and the profile): made once for each pair.
     key = ("modifier_rules", modifiers, route)
-    yield from remembered(profile, key, lambda: _modifier_rules(profile, modifiers, route))
+    return remembered(profile, key, lambda: _modifier_rules(profile, modifiers, route))
 
 
 def _modifier_rules(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules.context import CheckContext, finding
@@ -40,24 +38,22 @@ def _priced(context: CheckContext) -> bool:
 
 def check_invoice(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """Flag invoice pricing; a line billed under an invoice-priced code needs its attachment."""
     reason = invoice_reason(line, profile, context)
     if reason is None:
-        return
+        return ()
     why, setting = reason
     why = why[:1].upper() + why[1:]
     how = ("in 2300 PWK (PWK01 = OZ or the payer's type, PWK02 = transmission, PWK06 = control number)"
            if profile.pricing_attachment == "pwk" else "on paper, with a pointer in item 19")  # fmt: skip
     attachment = line.attachment
     if attachment is None and context.as_billed and setting == "pricing.by_invoice":
-        yield finding("INVOICE_ATTACHMENT_MISSING", "attachment", f"{why}, and the line has no attachment.",
-                      f"{INVOICE_FIX}, {how}.", profile, source=profile.source(setting))  # fmt: skip
-        return
+        return (finding("INVOICE_ATTACHMENT_MISSING", "attachment", f"{why}, and the line has no attachment.",
+                        f"{INVOICE_FIX}, {how}.", profile, source=profile.source(setting)),)  # fmt: skip
     if attachment is not None and attachment.transmission != "AA" and not attachment.control_number:
-        yield finding("INVOICE_ATTACHMENT_MISSING", "attachment.control_number",
-                      f"{why}; the attachment sent by {attachment.transmission} has no control number (PWK06).",
-                      "Give the attachment control number the payer will match the document to.", profile)  # fmt: skip
-        return
-    yield finding("PRICE_BY_INVOICE", "attachment", f"{why}.", f"{INVOICE_FIX}, {how}.", profile,
-                  source=profile.source(setting), severity="info" if attachment else None)  # fmt: skip
+        return (finding("INVOICE_ATTACHMENT_MISSING", "attachment.control_number",
+                        f"{why}; the attachment sent by {attachment.transmission} has no control number (PWK06).",
+                        "Give the attachment control number the payer will match the document to.", profile),)  # fmt: skip
+    return (finding("PRICE_BY_INVOICE", "attachment", f"{why}.", f"{INVOICE_FIX}, {how}.", profile,
+                    source=profile.source(setting), severity="info" if attachment else None),)  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 from nocrx.model import ClaimLine, Decision, Finding, format_number
@@ -22,36 +21,38 @@ def expected_noc_units(line: ClaimLine, profile: PayerProfile) -> Decimal | None
 
 def check_units(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """Units against the payer's NOC rule, or against the decision's dose / descriptor units."""
     units = line.units
     if units is None:
-        return
+        return ()
     if context.is_noc:
-        yield from _noc_units(line, units, profile)
-    elif decision.kind == "specific" and decision.code == context.code:
-        yield from _specific_units(units, decision, profile)
+        return _noc_units(line, units, profile)
+    if decision.kind == "specific" and decision.code == context.code:
+        return _specific_units(units, decision, profile)
+    return ()
 
 
-def _specific_units(units: Decimal, decision: Decision, profile: PayerProfile) -> Iterator[Finding]:
+def _specific_units(units: Decimal, decision: Decision, profile: PayerProfile) -> tuple[Finding, ...]:
     if decision.units is None or units == decision.units:
-        return
+        return ()
     dosage = f" ({decision.hcpcs_dosage} per unit)" if decision.hcpcs_dosage else ""
-    yield finding(
+    return (finding(
         "UNITS_MISMATCH", "units",
         f"{format_number(units)} units are billed, but the dose given is {format_number(decision.units)} "
         f"units of {decision.code}{dosage}; units follow the HCPCS descriptor, not the packaging.",
         f"Bill {format_number(decision.units)} units (and any discarded amount on a JW line).", profile,
-    )  # fmt: skip
+    ),)  # fmt: skip
 
 
-def _noc_units(line: ClaimLine, units: Decimal, profile: PayerProfile) -> Iterator[Finding]:
+def _noc_units(line: ClaimLine, units: Decimal, profile: PayerProfile) -> tuple[Finding, ...]:
     expected = expected_noc_units(line, profile)
     # The findings are shared between lines, keyed on the units as printed.
     if profile.units_noc == "one" and units != 1:
-        yield shared_finding(_not_one, profile, format_number(units))
-    elif expected is not None and units != expected:
-        yield shared_finding(_not_containers, profile, format_number(units), format_number(expected))
+        return (shared_finding(_not_one, profile, format_number(units)),)
+    if expected is not None and units != expected:
+        return (shared_finding(_not_containers, profile, format_number(units), format_number(expected)),)
+    return ()
 
 
 def _not_one(profile: PayerProfile, units: str) -> Finding:
