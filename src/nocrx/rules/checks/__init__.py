@@ -1,7 +1,7 @@
 """The checks: each a small function (line, decision, profile, context) giving its Findings.
 
-A check yields them, or, when it runs on nearly every line and finds at most one thing, returns a
-tuple: a generator's frame costs more than such a check's work.
+A check that runs on nearly every line returns them (a tuple or a list); a generator's frame costs
+more than such a check's work. The rarer checks yield them.
 
 ``CHECKS`` is the order the engine runs them in; the engine sorts the findings errors first.
 The narrative check also takes the narrative nocrx built, so the engine calls it itself.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from nocrx.model import ClaimLine, Decision, Finding
 from nocrx.payers import PayerProfile
 from nocrx.rules import sources as src
@@ -14,27 +12,29 @@ OPPS_SETTINGS = ("outpatient-hospital", "asc")
 
 def check_code(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """Compare the billed NOC code with the decision (only when the line names a code)."""
+    found: list[Finding] = []
     billed = line.hcpcs
     if billed is None or billed not in NOC_DRUG_CODES:
-        return
+        return found
     if decision.kind == "specific" and decision.code:
-        yield shared_finding(_specific_exists, profile, billed, decision.code, _units(decision))
+        found.append(shared_finding(_specific_exists, profile, billed, decision.code, _units(decision)))
     elif decision.kind != "specific" and decision.candidates:
-        yield _probable(billed, decision, profile)
+        found.append(_probable(billed, decision, profile))
     # Without a known nature the decision's code is only the default (J3490): nothing to contradict.
     if (decision.kind == "noc" and decision.code and decision.code != billed and decision.nature
             and not context.is_compound):  # fmt: skip
-        yield _wrong_noc(billed, decision, profile)
+        found.append(_wrong_noc(billed, decision, profile))
     if billed == "C9399" and line.setting not in OPPS_SETTINGS and decision.code != "C9399":
-        yield finding(
+        found.append(finding(
             "WRONG_NOC_CODE", "hcpcs",
             f"C9399 is billed in the {line.setting or 'professional'} setting, but it is paid only under the "
             "hospital outpatient PPS or in an ASC.",
             f"Bill {decision.code or 'the NOC code for the drug (J3490, J3590, J9999 ...)'} instead.",
             profile, source=src.C9399_OPPS,
-        )  # fmt: skip
+        ))  # fmt: skip
+    return found
 
 
 def _specific_exists(profile: PayerProfile, billed: str, code: str, units: str) -> Finding:

@@ -61,18 +61,20 @@ def _code_set_year(profile: PayerProfile, day: date) -> Finding:
 
 def check_diagnosis_support(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """J9999/J8999 need a neoplasm diagnosis; oncology drugs get an off-label documentation flag."""
+    found: list[Finding] = []
     if not line.diagnoses:
-        return
+        return found
     neoplasm = has_neoplasm(line.diagnoses)
     if context.code in profile.diagnosis_neoplasm_codes and not neoplasm:
-        yield shared_finding(_not_supporting, profile, context.code)
+        found.append(shared_finding(_not_supporting, profile, context.code))
     antineoplastic = "antineoplastic" in decision.nature or (
         line.drug is not None and "antineoplastic" in line.drug.category
     )
     if antineoplastic and context.is_noc and (profile.diagnosis_label_match or not neoplasm):
-        yield shared_finding(_off_label, profile, neoplasm)
+        found.append(shared_finding(_off_label, profile, neoplasm))
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -4,7 +4,6 @@ route, NDC quantity and its unit, doses per vial, each as the payer requires."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
@@ -85,44 +84,43 @@ def _not_found(profile: PayerProfile, ndc_11: str) -> Finding:
 
 def check_drug_details(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """Name, dose given, strength and route, as the payer requires them for a NOC line."""
+    found: list[Finding] = []
     if not context.is_noc:
-        return
+        return found
     drug = line.drug
     # On an 837 the drug is identified in words (SV101-7 / NTE / item 19): an element the biller
     # wrote in the narrative is given, even where no structured field holds it.
     written = line.narrative or ""
     name = (drug.name if drug else None) or (decision.product.proprietary_name if decision.product else None)
     if not name and not context.is_compound and not narrative.names_a_drug(written):
-        yield finding("DRUG_NAME_MISSING", "drug.name", "The NOC line does not name the drug.",
-                      "Give the drug's name (brand or generic) as on the label.", profile)  # fmt: skip
+        found.append(finding("DRUG_NAME_MISSING", "drug.name", "The NOC line does not name the drug.",
+                             "Give the drug's name (brand or generic) as on the label.", profile))  # fmt: skip
     if (drug is None or drug.dose is None) and not narrative.amounts(written):
-        yield finding(
+        found.append(finding(
             "DOSE_MISSING", "drug.dose",
             "The dose actually given is missing; the payer prices a NOC drug from the dose administered "
             "(name and strength alone are insufficient).",
             'Give the total dose administered, e.g. {"value": 190, "unit": "mg"}.', profile,
-        )  # fmt: skip
+        ))  # fmt: skip
     has_strength = (drug and drug.strength) or narrative.mentions_strength(written, None)
     if profile.identification_strength_required and not has_strength and not context.is_compound:
-        yield shared_finding(_strength_missing, profile)
+        found.append(shared_finding(_strength_missing, profile))
     has_route = (drug and drug.route) or narrative.mentions_route(written, None)
     if profile.identification_route_required and not has_route:
-        yield finding("ROUTE_MISSING", "drug.route",
-                      f"{profile.name} requires the route (method of administration).",
-                      "Give the route, e.g. IV, IM, SC, intrathecal.", profile,
-                      source=profile.source("identification.route_required"))  # fmt: skip
+        found.append(finding("ROUTE_MISSING", "drug.route",
+                             f"{profile.name} requires the route (method of administration).",
+                             "Give the route, e.g. IV, IM, SC, intrathecal.", profile,
+                             source=profile.source("identification.route_required")))  # fmt: skip
     if (profile.identification_doses_per_vial_required and drug and drug.container == "multi-dose"
             and drug.doses_per_vial is None):  # fmt: skip
-        yield finding(
-            "DOSES_PER_VIAL_MISSING",
-            "drug.doses_per_vial",
+        found.append(finding(
+            "DOSES_PER_VIAL_MISSING", "drug.doses_per_vial",
             f"{profile.name} asks for the doses per vial of a multi-dose container.",
-            "Give doses_per_vial.",
-            profile,
-            source=profile.source("identification.doses_per_vial_required"),
-        )
+            "Give doses_per_vial.", profile, source=profile.source("identification.doses_per_vial_required"),
+        ))  # fmt: skip
+    return found
 
 
 def _strength_missing(profile: PayerProfile) -> Finding:

@@ -86,19 +86,16 @@ def _route_modifiers(
 
 def check_waste_modifiers(
     line: ClaimLine, decision: Decision, profile: PayerProfile, context: CheckContext
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """JW/JZ for single-dose containers, as the payer's policy stands on the date of service."""
     drug = line.drug
     if drug is None or not _subject_to_waste(line, decision, profile, context):
-        return
+        return ()
     if drug.container == "multi-dose":
-        for modifier in ("JW", "JZ"):
-            if context.has(modifier):
-                yield shared_finding(_not_for_multi_dose, profile, modifier)
-        return
+        return tuple(shared_finding(_not_for_multi_dose, profile, m) for m in ("JW", "JZ") if context.has(m))
     if drug.container != "single-dose":
-        return
-    yield from _jw_jz(line, profile, context)
+        return ()
+    return _jw_jz(line, profile, context)
 
 
 def _not_for_multi_dose(profile: PayerProfile, modifier: str) -> Finding:
@@ -122,36 +119,37 @@ def _subject_to_waste(
     return profile.waste_policy != "none"
 
 
-def _jw_jz(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> Iterator[Finding]:
+def _jw_jz(line: ClaimLine, profile: PayerProfile, context: CheckContext) -> tuple[Finding, ...]:
     drug = line.drug
     assert drug is not None
     wasted = drug.wasted is not None and drug.wasted.value > 0
     notes = waste_in_notes(context.code, profile)
     if wasted and context.has("JZ"):
-        yield finding("MODIFIER_CONFLICT", "modifiers",
-                      f"JZ says nothing was discarded, but the line reports {drug.wasted} wasted.",
-                      "Remove JZ and report the discarded amount on a JW line.", profile,
-                      source=profile.source("waste.policy"))  # fmt: skip
-    elif wasted and notes and context.has("JW"):
-        yield finding("MODIFIER_NOT_ALLOWED", "modifiers",
-                      f"{profile.name} takes the discarded amount of {context.code} in the notes, not on a JW line.",
-                      f"Remove JW and write the amounts given and wasted ({drug.wasted}) in the narrative.",
-                      profile, source=profile.source("waste.c9399_waste" if context.code == "C9399"
-                                                     else "waste.noc_waste"))  # fmt: skip
-    elif wasted and not notes and not context.has("JW") and context.as_billed:
+        return (finding("MODIFIER_CONFLICT", "modifiers",
+                        f"JZ says nothing was discarded, but the line reports {drug.wasted} wasted.",
+                        "Remove JZ and report the discarded amount on a JW line.", profile,
+                        source=profile.source("waste.policy")),)  # fmt: skip
+    if wasted and notes and context.has("JW"):
+        return (finding("MODIFIER_NOT_ALLOWED", "modifiers",
+                        f"{profile.name} takes the discarded amount of {context.code} in the notes, not on a JW line.",
+                        f"Remove JW and write the amounts given and wasted ({drug.wasted}) in the narrative.",
+                        profile, source=profile.source("waste.c9399_waste" if context.code == "C9399"
+                                                       else "waste.noc_waste")),)  # fmt: skip
+    if wasted and not notes and not context.has("JW") and context.as_billed:
         # (Asked what to bill, the answer already carries the JW line: decision.waste_units.)
-        yield finding("MODIFIER_WASTE_REQUIRED", "modifiers",
-                      f"{drug.wasted} was discarded from a single-dose container; the discarded amount is billed "
-                      "on its own line with JW.",
-                      f"Add a line {context.code}-JW for the discarded {drug.wasted}"
-                      + (" (1 unit, the wasted amount in its narrative)." if context.is_noc else "."),
-                      profile, source=profile.source("waste.policy"))  # fmt: skip
-    elif (
+        return (finding("MODIFIER_WASTE_REQUIRED", "modifiers",
+                        f"{drug.wasted} was discarded from a single-dose container; the discarded amount is billed "
+                        "on its own line with JW.",
+                        f"Add a line {context.code}-JW for the discarded {drug.wasted}"
+                        + (" (1 unit, the wasted amount in its narrative)." if context.is_noc else "."),
+                        profile, source=profile.source("waste.policy")),)  # fmt: skip
+    if (
         not wasted
         and not context.has("JW", "JZ")
         and profile.waste_policy in ("jz-required", "jw-jz-required")
     ):
-        yield shared_finding(_jz_missing, profile, line.date_of_service, drug.wasted is not None)
+        return (shared_finding(_jz_missing, profile, line.date_of_service, drug.wasted is not None),)
+    return ()
 
 
 def _jz_missing(profile: PayerProfile, date_of_service: date, known: bool) -> Finding:

@@ -27,15 +27,17 @@ def check_narrative(
     context: CheckContext,
     *,
     suggested: str | None = None,
-) -> Iterator[Finding]:
+) -> tuple[Finding, ...]:
     """Check the line's narrative against the payer's placement, length and elements."""
     if not context.is_noc or not profile.narrative_required_for_noc:
-        return
+        return ()
     text = line.narrative
     if text is None:
-        if context.as_billed:
-            yield shared_finding(_narrative_missing, profile, context.code, suggested)
-        return
+        return (
+            (shared_finding(_narrative_missing, profile, context.code, suggested),)
+            if context.as_billed
+            else ()
+        )
     drug = line.drug
     dose = drug.dose if drug else None
     name_written = "name" not in profile.narrative_required_elements or _name_written(text, line, decision)
@@ -44,14 +46,11 @@ def check_narrative(
     # by value and unit (equal values print alike), the product's names only by whether one is written.
     key = ("narrative", text, None if dose is None else dose.value, None if dose is None else dose.unit,
            name_written, drug.route if drug else None, drug.strength if drug else None, context.is_compound)  # fmt: skip
-    yield from remembered(
-        profile, key, lambda: _text_findings(text, dose, name_written, drug, profile, context)
-    )
+    found = remembered(profile, key, lambda: _text_findings(text, dose, name_written, drug, profile, context))
     # An NDC in the text other than the line's: the one finding that reads the line's NDC.
     ndc_11 = context.ndc_11
     other = next((n for n in text_of.stated_ndcs(text) if n != ndc_11), None) if ndc_11 else None
-    if other:
-        yield shared_finding(_other_ndc, profile, other, ndc_11)
+    return (*found, shared_finding(_other_ndc, profile, other, ndc_11)) if other else found
 
 
 def _narrative_missing(profile: PayerProfile, code: str | None, suggested: str | None) -> Finding:
