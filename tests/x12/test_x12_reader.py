@@ -214,3 +214,26 @@ def test_a_loop_left_open_by_an_envelope_segment_is_not_shared(tmp_path: Path, m
     assert list(read_837(odd)) == replayed
     narratives = [r.line.narrative or "" for r in replayed if isinstance(r, ReadLine) and r.line]
     assert sum("EXTRA NOTE" in n for n in narratives) == 1
+
+
+def test_loops_whose_segments_join_to_the_same_text_get_different_keys(tmp_path: Path):
+    """Without newlines, SV1 then DTP and an SV1 whose last element runs into "DTP…" join to the
+    same characters: a line's key must hold its segments apart, or the second would reuse the first's row."""
+    text = (FIXTURES / "drug_claims_837p.txt").read_text().replace("~\n", "~")
+    start, stop = text.index("CLM*"), text.index("SE*")
+    claim = text[start:stop]
+    sv1 = "SV1*HC:J3490:::::Fosaprepitant 150 mg inj*450.00*UN*1*11**1~DTP*472*D8*20251114~"
+    assert sv1 in claim
+    merged = claim.replace("CLM*", "CLM*M").replace(sv1, sv1.replace("1~DTP", "1DTP", 1))
+    joined = tmp_path / "joined.txt"
+    joined.write_text(text[:stop] + merged + text[stop:])
+    reads = [r for r in read_837(joined) if isinstance(r, ReadLine)]
+    keys = [r.source_key() for r in reads]  # before the lines are built (building drops the key)
+    outcomes = [(r.error.code if r.error else None, r.line and replace(r.line, line_id=None)) for r in reads]
+    assert outcomes[1][0] is None  # the first claim's J3490
+    assert outcomes[4][0] == "X12_NO_DATE_OF_SERVICE"  # the second's: its DTP*472 ran into SV107
+    assert None not in keys
+    for one, key in enumerate(keys):
+        for other, other_key in enumerate(keys):
+            if key == other_key:
+                assert outcomes[one] == outcomes[other]

@@ -132,7 +132,7 @@ class LineBlocks:
             if len(self.kept) >= BLOCKS_KEPT:
                 self.kept.clear()
             raws_read = texts[start:position]
-            line.key = (element, "".join(raws_read))
+            line.key = (element, tuple(raws_read))  # the texts apart: joined, two loops could read the same
             block = Block(
                 raws_read, index - first_index, element, walker.component, line, self.kind_of_tag[line.tag]
             )
