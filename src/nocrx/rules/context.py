@@ -156,19 +156,20 @@ MEMO_LIMIT = 50_000
 
 
 def remembered(
-    profile: PayerProfile, key: object, compute: Callable[[], Iterable[Finding]]
+    profile: PayerProfile, key: object, compute: Callable[..., Iterable[Finding]], *args: object
 ) -> tuple[Finding, ...]:
-    """The findings of a pure check for ``key`` under ``profile``, worked out once.
+    """The findings ``compute(*args)`` of a pure check for ``key`` under ``profile``, worked out once.
 
     A batch sees the same narratives and diagnosis lists thousands of times; ``key`` must hold
-    every input the check reads besides the profile.
+    every input the check reads besides the profile. (``compute`` and its arguments rather than a
+    closure: a closure makes the caller's variables cells, on every line.)
     """
     memo = profile.memo
     found: tuple[Finding, ...] | None = memo.get(key)
     if found is None:
         if len(memo) >= MEMO_LIMIT:
             memo.clear()
-        found = memo[key] = tuple(compute())
+        found = memo[key] = tuple(compute(*args))
     return found
 
 

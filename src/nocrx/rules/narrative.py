@@ -44,6 +44,7 @@ _AMOUNT = re.compile(r"(?<![\w/.])(\d+(?:\.\d+)?)\s*(mg|mcg|g|ml|units?|iu)\b(?!
 _DIGIT_RUN = re.compile(r"\d[\d\- ]{8,13}\d")
 
 
+@lru_cache(maxsize=1024)
 def route_abbreviation(route: str | None) -> str | None:
     """The abbreviation for a route as written ("intravenous" -> "IV"); unknown routes are kept."""
     if not route:

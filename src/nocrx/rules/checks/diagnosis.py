@@ -20,7 +20,7 @@ def check_diagnoses(
 ) -> tuple[Finding, ...]:
     """At least one diagnosis, each valid and billable in the bundled ICD-10-CM code set."""
     diagnoses = line.diagnoses
-    found = remembered(profile, ("diagnoses", diagnoses), lambda: _diagnoses(diagnoses, profile))
+    found = remembered(profile, ("diagnoses", diagnoses), _diagnoses, diagnoses, profile)
     day = line.date_of_service
     if diagnoses and not icd10.covers(day):
         return (*found, shared_finding(_code_set_year, profile, day))

@@ -42,7 +42,7 @@ def check_modifier_rules(
     route = route_abbreviation(line.drug.route if line.drug else None) if routed else None
     # The findings read only the modifiers and the route (and the profile): made once for each pair.
     key = ("modifier_rules", modifiers, route)
-    return remembered(profile, key, lambda: _modifier_rules(profile, modifiers, route))
+    return remembered(profile, key, _modifier_rules, profile, modifiers, route)
 
 
 def _modifier_rules(

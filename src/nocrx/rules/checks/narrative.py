@@ -46,7 +46,7 @@ def check_narrative(
     # by value and unit (equal values print alike), the product's names only by whether one is written.
     key = ("narrative", text, None if dose is None else dose.value, None if dose is None else dose.unit,
            name_written, drug.route if drug else None, drug.strength if drug else None, context.is_compound)  # fmt: skip
-    found = remembered(profile, key, lambda: _text_findings(text, dose, name_written, drug, profile, context))
+    found = remembered(profile, key, _text_findings, text, dose, name_written, drug, profile, context)
     # An NDC in the text other than the line's: the one finding that reads the line's NDC.
     ndc_11 = context.ndc_11
     other = next((n for n in text_of.stated_ndcs(text) if n != ndc_11), None) if ndc_11 else None
@@ -176,7 +176,7 @@ def _missing(
 def _name_written(text: str, line: ClaimLine, decision: Decision) -> bool:
     """True when the text names the drug (its own name or the product's), or no name is known."""
     drug = line.drug
-    names = tuple(n for n in (drug.name if drug else None, *_product_names(decision)) if n)
+    names = tuple(filter(None, (drug.name if drug else None, *_product_names(decision))))
     return text_of.mentions_name(text, names) if names else True
 
 

@@ -46,7 +46,7 @@ def check_trial(
     missing = _missing_institutional_codes(line) if institutional else ()
     # The package's findings read only these facts (and the profile): made once for each set of them.
     facts = ("trial", digits is None, study_id, has_q, has_z006, institutional, missing)
-    yield from remembered(profile, facts, lambda: _package(profile, facts[1:]))  # type: ignore[arg-type]
+    yield from remembered(profile, facts, _package, profile, facts[1:])
 
 
 @lru_cache(maxsize=4096)
