@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
-from nocrx.model import Amount, ClaimLine, Decision, Drug, Finding, format_number
+from nocrx.model import Amount, ClaimLine, Decision, Finding, format_number
 from nocrx.payers import PayerProfile
 from nocrx.rules import narrative as text_of
 from nocrx.rules.context import CheckContext, finding, remembered, shared_finding
@@ -40,13 +40,22 @@ def check_narrative(
         )
     drug = line.drug
     dose = drug.dose if drug else None
-    name_written = "name" not in profile.narrative_required_elements or _name_written(text, line, decision)
+    required = profile.narrative_required_elements
+    name_written = "name" not in required or _name_written(text, line, decision)
+    # The route and strength are read only where required or where extra elements are harmful; being
+    # compounded only where mg/mL is banned: elsewhere they stay out of the key.
+    extras = profile.narrative_extra_elements_harmful
+    route = drug.route if drug and (extras or "route" in required) else None
+    strength = drug.strength if drug and (extras or "strength" in required) else None
+    compounded = context.is_compound and profile.narrative_per_ml_banned
     # The findings read only these facts of the line (and the profile): made once per payer and set of
     # them, since a batch repeats a few narratives over thousands of different drugs. The dose is keyed
     # by value and unit (equal values print alike), the product's names only by whether one is written.
     key = ("narrative", text, None if dose is None else dose.value, None if dose is None else dose.unit,
-           name_written, drug.route if drug else None, drug.strength if drug else None, context.is_compound)  # fmt: skip
-    found = remembered(profile, key, _text_findings, text, dose, name_written, drug, profile, context)
+           name_written, route, strength, compounded)  # fmt: skip
+    found = remembered(
+        profile, key, _text_findings, text, dose, name_written, route, strength, compounded, profile
+    )
     # An NDC in the text other than the line's: the one finding that reads the line's NDC.
     ndc_11 = context.ndc_11
     other = next((n for n in text_of.stated_ndcs(text) if n != ndc_11), None) if ndc_11 else None
@@ -76,16 +85,16 @@ class NarrativeFacts(NamedTuple):
 
 
 def _text_findings(
-    text: str, dose: Amount | None, name_written: bool, drug: Drug | None, profile: PayerProfile,
-    context: CheckContext,
+    text: str, dose: Amount | None, name_written: bool, route: str | None, strength: str | None,
+    compounded: bool, profile: PayerProfile,
 ) -> list[Finding]:  # fmt: skip
-    facts = _facts(text, dose, name_written, drug, profile, context)
+    facts = _facts(text, dose, name_written, route, strength, compounded, profile)
     return _findings(facts, profile, PLACEMENT_FIELD[profile.narrative_placement])
 
 
 def _facts(
-    text: str, dose: Amount | None, name_written: bool, drug: Drug | None, profile: PayerProfile,
-    context: CheckContext,
+    text: str, dose: Amount | None, name_written: bool, route: str | None, strength: str | None,
+    compounded: bool, profile: PayerProfile,
 ) -> NarrativeFacts:  # fmt: skip
     # The amounts written in the unit of the dose given: one of them is the dose, or they contradict it.
     in_dose_unit = text_of.amounts_in(text, dose.unit) if dose else ()
@@ -96,9 +105,9 @@ def _facts(
     required = profile.narrative_required_elements
     return NarrativeFacts(
         text,
-        _missing(text, drug, required, dose_written=dose_written, name_written=name_written),
-        profile.narrative_per_ml_banned and not context.is_compound and text_of.states_per_ml(text),
-        _extras(text, drug, profile) if profile.narrative_extra_elements_harmful else (),
+        _missing(text, route, strength, required, dose_written=dose_written, name_written=name_written),
+        profile.narrative_per_ml_banned and not compounded and text_of.states_per_ml(text),
+        _extras(text, route, strength, profile) if profile.narrative_extra_elements_harmful else (),
         contradicting,
         str(dose) if contradicting else None,
     )
@@ -151,8 +160,9 @@ def _elements(missing: tuple[str, ...], profile: PayerProfile) -> Iterator[Findi
 
 
 def _missing(
-    text: str, drug: Drug | None, required: tuple[str, ...], *, dose_written: bool, name_written: bool
-) -> tuple[str, ...]:
+    text: str, route: str | None, strength: str | None, required: tuple[str, ...], *, dose_written: bool,
+    name_written: bool,
+) -> tuple[str, ...]:  # fmt: skip
     """The required elements the text does not give (quantity and doses per vial are not read back)."""
     missing = []
     for element in required:
@@ -163,9 +173,9 @@ def _missing(
         elif element == "ndc":
             written = bool(text_of.stated_ndcs(text))
         elif element == "route":
-            written = text_of.mentions_route(text, drug.route if drug else None)
+            written = text_of.mentions_route(text, route)
         elif element == "strength":
-            written = text_of.mentions_strength(text, drug.strength if drug else None)
+            written = text_of.mentions_strength(text, strength)
         else:
             continue
         if not written:
@@ -185,13 +195,13 @@ def _product_names(decision: Decision) -> tuple[str | None, ...]:
     return (product.proprietary_name, product.nonproprietary_name) if product else ()
 
 
-def _extras(text: str, drug: Drug | None, profile: PayerProfile) -> tuple[str, ...]:
+def _extras(text: str, route: str | None, strength: str | None, profile: PayerProfile) -> tuple[str, ...]:
     return tuple(
         element
         for element, present in (
-            ("route", text_of.mentions_route(text, drug.route if drug else None)),
+            ("route", text_of.mentions_route(text, route)),
             ("NDC", bool(text_of.stated_ndcs(text))),
-            ("strength", text_of.mentions_strength(text, drug.strength if drug else None)),
+            ("strength", text_of.mentions_strength(text, strength)),
         )
         if present and element.lower() not in profile.narrative_elements
     )
