@@ -64,12 +64,13 @@ class Service:
     def warm_up(self) -> None:
         """Check a few lines so lazy loads happen at startup, not in the first requests.
 
-        The ICD-10-CM tables and the HCPCS descriptor word index take seconds to build; CDS
-        Hooks clients give a service a few (CRD: 5 s at the 90th percentile), and the first
-        order signed after a restart must not pay for them.
+        The crosswalks (and, in a store imported before the hcpcs_words table, the HCPCS
+        descriptors) are read whole into memory, and the ICD-10-CM tables loaded, on first use:
+        CDS Hooks clients give a service a few seconds (CRD: 5 s at the 90th percentile), and the
+        first order signed after a restart must not pay for them.
         """
         started = time.perf_counter()
-        # One date inside each loaded HCPCS release: the word index is built per release.
+        # One date inside each loaded HCPCS release: the shared answers are kept per release.
         self._build_store_indexes()
         releases = self.store.releases("hcpcs")
         days = {date.today(), *(r.effective_from for r in releases if r.effective_from)}
