@@ -125,15 +125,7 @@ def test_resume_after_an_interruption_gives_the_same_report(
     expected = tmp_path / "clean.jsonl"
     run_scrub(INPUTS, expected, options)
     real = scrub_module.scrub_unit
-    calls: list[str] = []
-
-    def interrupted(unit, *args, **kwargs):
-        if len(calls) == 3:
-            raise Interrupted
-        calls.append(unit.key)
-        return real(unit, *args, **kwargs)
-
-    monkeypatch.setattr(scrub_module, "scrub_unit", interrupted)
+    calls = _interrupt_after(3, monkeypatch)
     report = tmp_path / "report.jsonl"
     with pytest.raises(Interrupted):
         run_scrub(INPUTS, report, options)
@@ -172,6 +164,24 @@ def test_dask_engine_writes_the_same_report(tmp_path: Path, options: ScrubOption
 
 def _raise_interrupt(*args, **kwargs):
     raise Interrupted
+
+
+def _interrupt_after(units: int, monkeypatch: pytest.MonkeyPatch, *, half_row: bytes = b"") -> list[str]:
+    """Make scrub_unit stop the run (Interrupted) once ``units`` units are done, after writing
+    ``half_row`` for the next one; return the keys of the units done."""
+    real = scrub_module.scrub_unit
+    done: list[str] = []
+
+    def interrupted(unit, *args, **kwargs):
+        if len(done) == units:
+            if half_row:
+                kwargs["write_bytes"](half_row)
+            raise Interrupted
+        done.append(unit.key)
+        return real(unit, *args, **kwargs)
+
+    monkeypatch.setattr(scrub_module, "scrub_unit", interrupted)
+    return done
 
 
 def _fields(options: ScrubOptions) -> dict:
@@ -254,17 +264,7 @@ def test_resume_after_a_unit_stopped_halfway_drops_its_rows(
     """Rows of a unfinished unit at the end of the run file are cut off; the unit is done again."""
     expected = tmp_path / "clean.jsonl"
     run_scrub(INPUTS, expected, options)
-    real = scrub_module.scrub_unit
-    calls: list[str] = []
-
-    def halfway(unit, *args, **kwargs):
-        if len(calls) == 2:
-            kwargs["write_bytes"](b'{"record":"line","half":')
-            raise Interrupted
-        calls.append(unit.key)
-        return real(unit, *args, **kwargs)
-
-    monkeypatch.setattr(scrub_module, "scrub_unit", halfway)
+    _interrupt_after(2, monkeypatch, half_row=b'{"record":"line","half":')
     report = tmp_path / "report.jsonl"
     with pytest.raises(Interrupted):
         run_scrub(INPUTS, report, options)
@@ -278,16 +278,7 @@ def test_csv_report_after_a_resume_reads_each_unit_once(
 ):
     expected = tmp_path / "clean.csv"
     run_scrub(INPUTS, expected, options)
-    real = scrub_module.scrub_unit
-    calls: list[str] = []
-
-    def interrupted(unit, *args, **kwargs):
-        if len(calls) == 3:
-            raise Interrupted
-        calls.append(unit.key)
-        return real(unit, *args, **kwargs)
-
-    monkeypatch.setattr(scrub_module, "scrub_unit", interrupted)
+    _interrupt_after(3, monkeypatch)
     report = tmp_path / "report.csv"
     with pytest.raises(Interrupted):
         run_scrub(INPUTS, report, options)
