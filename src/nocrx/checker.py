@@ -58,6 +58,8 @@ class Checker:
         profile = self._profiles.get(key)
         if profile is None:
             payer_id = (line.payer or DEFAULT_PAYER).strip().lower()
+            if len(self._profiles) >= EVALUATION_CACHE_SIZE:  # a service runs for years of dates
+                self._profiles.clear()
             profile = self._profiles[key] = self.payers.get(payer_id, line.date_of_service)
         return profile
 
