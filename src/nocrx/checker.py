@@ -23,7 +23,7 @@ from typing import Any
 
 from nocrx.data.store import Store
 from nocrx.decide import decide
-from nocrx.model import ClaimLine, Decision, Drug, Evaluation, sort_findings
+from nocrx.model import ClaimLine, Decision, Drug, Evaluation, Status, sort_findings
 from nocrx.payers import PayerProfile, PayerRegistry, load_payers
 from nocrx.rules.engine import evaluate
 from nocrx.settings import Settings
@@ -71,7 +71,9 @@ class Checker:
         decision = self.decide(line)
         findings = sort_findings(decision.findings)
         severities = {f.severity for f in findings}
-        status = "errors" if "error" in severities else "warnings" if "warning" in severities else "ok"
+        status: Status = (
+            "errors" if "error" in severities else "warnings" if "warning" in severities else "ok"
+        )
         return Evaluation(line, decision, line.payer or DEFAULT_PAYER, findings, status)
 
     def check(self, line: ClaimLine) -> Evaluation:
