@@ -14,7 +14,7 @@ from nocrx.data.store import Store, _words
 
 def _unindexed(store: Store) -> Store:
     """The store, made to search the descriptors themselves, as if the word table were never built."""
-    store.memoised(("hcpcs_words_current",), lambda: False)
+    store.memoised(("derived_is_current", "hcpcs_words"), lambda: False)
     return store
 
 
@@ -32,7 +32,7 @@ def _sample_words(store: Store) -> list[str]:
 
 def test_the_import_splits_the_descriptors_into_words_once(loaded_store_path: Path) -> None:
     with Store(loaded_store_path) as store:
-        assert store._hcpcs_words_are_current()
+        assert store._derived_is_current("hcpcs_words")
         assert store.index_hcpcs_words() is False  # already built from these releases
 
 
@@ -56,11 +56,11 @@ def test_a_new_hcpcs_release_is_searched_in_its_descriptors_until_the_next_impor
             [{"hcpcs": "J9990", "long_description": "Injection, newmab-abcd, 1 mg", "is_modifier": 0}],
         )  # fmt: skip
         store.load(newer, source_file="new.txt", sha256="0" * 64)
-        assert not store._hcpcs_words_are_current()
+        assert not store._derived_is_current("hcpcs_words")
         release = store.releases("hcpcs")[-1]
         found = store.hcpcs_search(release, "NEWMAB")
         assert [c.hcpcs for c in found] == ["J9990"]
         import_paths(store, [])  # an import (of anything) splits the descriptors again
-        assert store._hcpcs_words_are_current()
+        assert store._derived_is_current("hcpcs_words")
     with Store(path) as reopened:
         assert reopened.hcpcs_search(release, "newmab") == found

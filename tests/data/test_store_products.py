@@ -13,7 +13,7 @@ from nocrx.data.store import Store
 
 def _by_queries(store: Store) -> Store:
     """The store, made to answer product() from fda_products and fda_packages as if never indexed."""
-    store.memoised(("fda_index_current",), lambda: False)
+    store.memoised(("derived_is_current", "fda_ndc_products"), lambda: False)
     return store
 
 
@@ -36,7 +36,7 @@ def _sample_ndcs(store: Store) -> list[str]:
 
 def test_the_import_chooses_each_ndcs_product_once(loaded_store_path: Path) -> None:
     with Store(loaded_store_path) as store:
-        assert store._fda_index_is_current()
+        assert store._derived_is_current("fda_ndc_products")
         assert store.index_fda_products() is False  # already built from these releases
 
 
@@ -60,12 +60,12 @@ def test_a_new_fda_release_is_read_from_its_rows_until_the_next_import(
               "proprietary_name": "Newdrug", "is_unfinished": 0, "marketing_category": "BLA"}],
         )  # fmt: skip
         store.load(newer, source_file="new.txt", sha256="0" * 64)
-        assert not store._fda_index_is_current()
+        assert not store._derived_is_current("fda_ndc_products")
         found = store.product("99999000101")
         assert found is not None
         assert (found.proprietary_name, found.source) == ("Newdrug", "fda_products 2030-01-01")
         import_paths(store, [])  # an import (of anything) chooses the products again
-        assert store._fda_index_is_current()
+        assert store._derived_is_current("fda_ndc_products")
         assert store.product("99999000101") == found
 
 

@@ -35,6 +35,8 @@ HCPCS_SCAN_AFTER = 2  # no hcpcs_words: a decision searches 1 word, a batch hund
 FORMULARY_IN_MEMORY = 20_000  # rows; a practice formulary has hundreds, read whole on first use
 LoadStatus = Literal["loaded", "replaced", "unchanged", "skipped"]
 _UNKNOWN = object()  # not yet asked (None is an answer)
+# The kinds of release each derived table is built from (Store.index_fda_products, index_hcpcs_words).
+DERIVED_FROM = {"fda_ndc_products": ("fda_products", "fda_packages"), "hcpcs_words": ("hcpcs",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +239,7 @@ class Store:
         key = ("hcpcs_search", release.id, word)
         found: tuple[HCPCSCode, ...] | None = self._memo.get(key)
         if found is None:
-            if self._hcpcs_words_are_current():
+            if self._derived_is_current("hcpcs_words"):
                 # One indexed read of the words split at import (index_hcpcs_words).
                 rows = self._tuples(_HCPCS_BY_WORD_SQL, (release.id, word))
                 found = tuple(c for c in map(_hcpcs, rows) if word in _words(c.long_description))
@@ -268,20 +270,13 @@ class Store:
         store whose HCPCS releases changed searches the descriptors themselves. The table is
         created here, not in schema.sql, so that opening an older store to read never writes to it.
         """
-        built_from = self._releases_key(("hcpcs",))
-        if self._derived_built_from("hcpcs_words") == built_from:
-            return False
+        return self._rebuild_derived("hcpcs_words", self._fill_hcpcs_words)
+
+    def _fill_hcpcs_words(self) -> None:
         self._db.execute(_HCPCS_WORDS_TABLE)
-        with self._db:
-            self._db.execute("DELETE FROM hcpcs_words")
-            # OR IGNORE: a code listed twice in one release names each of its words once.
-            self._db.executemany("INSERT OR IGNORE INTO hcpcs_words VALUES (?,?,?)", self._hcpcs_words())
-            self._db.execute(
-                "INSERT OR REPLACE INTO derived_tables (name, built_from) VALUES ('hcpcs_words', ?)",
-                (built_from,),
-            )
-        self._memo.clear()
-        return True
+        self._db.execute("DELETE FROM hcpcs_words")
+        # OR IGNORE: a code listed twice in one release names each of its words once.
+        self._db.executemany("INSERT OR IGNORE INTO hcpcs_words VALUES (?,?,?)", self._hcpcs_words())
 
     def _hcpcs_words(self) -> Iterator[tuple[int, str, str]]:
         """(release id, word, code) for each word of each code's long descriptor (modifiers excluded)."""
@@ -291,12 +286,6 @@ class Store:
         for source_id, code, description in cursor:
             for word in _word_set(description or ""):
                 yield source_id, word, code
-
-    def _hcpcs_words_are_current(self) -> bool:
-        return self._memoised(
-            ("hcpcs_words_current",),
-            lambda: self._derived_built_from("hcpcs_words") == self._releases_key(("hcpcs",)),
-        )
 
     def _hcpcs_texts(self, release: Release) -> _Descriptors:
         rows = self._tuples(_HCPCS_SQL + " ORDER BY hcpcs", (release.id,))
@@ -320,7 +309,7 @@ class Store:
         return product  # type: ignore[no-any-return]
 
     def _product(self, ndc_11: str) -> Product | None:
-        if self._fda_index_is_current():
+        if self._derived_is_current("fda_ndc_products"):
             # One indexed read: the choice below was made at import (index_fda_products).
             rows = self._tuples(_CHOSEN_PRODUCT_SQL, (ndc_11[:9], ndc_11))
             row = next((r for r in rows if r[0] == ndc_11), None)  # the package's own row first
@@ -350,20 +339,13 @@ class Store:
         rows of every loaded FDA release. The importer calls this after loading; until it runs
         again, a store whose FDA releases changed answers through the slower queries.
         """
-        built_from = self._fda_releases_key()
-        if self._derived_built_from("fda_ndc_products") == built_from:
-            return False
-        with self._db:
-            self._db.execute("DELETE FROM fda_ndc_products")
-            self._db.executemany(
-                "INSERT INTO fda_ndc_products VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self._chosen_products()
-            )
-            self._db.execute(
-                "INSERT OR REPLACE INTO derived_tables (name, built_from) VALUES ('fda_ndc_products', ?)",
-                (built_from,),
-            )
-        self._memo.clear()
-        return True
+        return self._rebuild_derived("fda_ndc_products", self._fill_fda_ndc_products)
+
+    def _fill_fda_ndc_products(self) -> None:
+        self._db.execute("DELETE FROM fda_ndc_products")
+        self._db.executemany(
+            "INSERT INTO fda_ndc_products VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self._chosen_products()
+        )
 
     def _chosen_products(self) -> Iterator[tuple[Any, ...]]:
         """(key, chosen columns) for each product NDC (9 digits) and each package NDC (11 digits).
@@ -391,18 +373,32 @@ class Store:
                     yield (pending[0], *_chosen_columns(best, package))
                 pending = next(package_groups, None)
 
-    def _fda_index_is_current(self) -> bool:
-        is_current = self._memo.get(("fda_index_current",))
+    # ---- derived tables: built at import from loaded releases, trusted only while those are loaded ----
+
+    def _rebuild_derived(self, name: str, fill: Callable[[], None]) -> bool:
+        """Fill the derived table ``name`` in one transaction unless it is current; False when it was."""
+        built_from = self._releases_key(name)
+        if self._derived_built_from(name) == built_from:
+            return False
+        with self._db:
+            fill()
+            self._db.execute(
+                "INSERT OR REPLACE INTO derived_tables (name, built_from) VALUES (?, ?)", (name, built_from)
+            )
+        self._memo.clear()
+        return True
+
+    def _derived_is_current(self, name: str) -> bool:
+        """True while ``name`` was built from exactly the releases loaded now (else the slower reads answer)."""
+        key = ("derived_is_current", name)
+        is_current = self._memo.get(key)
         if is_current is None:
-            built_from = self._derived_built_from("fda_ndc_products")
-            is_current = self._memo[("fda_index_current",)] = built_from == self._fda_releases_key()
+            is_current = self._memo[key] = self._derived_built_from(name) == self._releases_key(name)
         return is_current  # type: ignore[no-any-return]
 
-    def _fda_releases_key(self) -> str:
-        return self._releases_key(("fda_products", "fda_packages"))
-
-    def _releases_key(self, kinds: tuple[str, ...]) -> str:
-        """The releases of these kinds loaded now, as a derived table records what it was built from."""
+    def _releases_key(self, name: str) -> str:
+        """The loaded releases a derived table is built from, as derived_tables records them."""
+        kinds = DERIVED_FROM[name]
         releases = [r for r in self.releases() if r.kind in kinds]
         return " ".join(f"{r.id}:{r.sha256}" for r in sorted(releases, key=lambda r: r.id))
 
