@@ -16,9 +16,13 @@ from nocrx.model import Amount, ClaimLine, Decision, PriceEstimate, format_numbe
 from nocrx.rules import sources as src
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from nocrx.data.records import Release
     from nocrx.data.store import Store
     from nocrx.rules.context import InForce
+
+    Pricer = Callable[[Store, Release, str, Decimal], PriceEstimate | None]
 
 _MASS_MG = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000), "gm": Decimal(1000)}
 _DOSAGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)")
@@ -32,12 +36,14 @@ def estimate_price(line: ClaimLine, decision: Decision, code: str | None, units:
         return None
     if line.setting == "outpatient-hospital" and units is not None:
         release = releases.opps_addendum_b
-        price = _opps(store, release, code, units) if release is not None else None
+        price = _priced_once(_opps_price, store, release, code, units) if release is not None else None
         if price is not None:
             return price
     if not is_noc:
         release = releases.asp_pricing
-        return _asp(store, release, code, units) if release is not None and units is not None else None
+        if release is None or units is None:
+            return None
+        return _priced_once(_asp_price, store, release, code, units)
     return _noc_file(line, decision, store, releases.noc_pricing)
 
 
@@ -45,9 +51,11 @@ def estimate_price(line: ClaimLine, decision: Decision, code: str | None, units:
 # (whose memo is cleared when it loads data). The units are keyed as written, since they are printed.
 
 
-def _asp(store: Store, release: Release, code: str, units: Decimal) -> PriceEstimate | None:
+def _priced_once(
+    price: Pricer, store: Store, release: Release, code: str, units: Decimal
+) -> PriceEstimate | None:
     return store.memoised(
-        ("rules.asp_price", release.id, code, str(units)), lambda: _asp_price(store, release, code, units)
+        ("rules.price", price, release.id, code, str(units)), lambda: price(store, release, code, units)
     )
 
 
@@ -61,12 +69,6 @@ def _asp_price(store: Store, release: Release, code: str, units: Decimal) -> Pri
         f"ASP payment limit ${limit} per {code} unit ({dosage}) x {format_number(units)} units "
         f"({release.label})", src.ASP_LAW,
     )  # fmt: skip
-
-
-def _opps(store: Store, release: Release, code: str, units: Decimal) -> PriceEstimate | None:
-    return store.memoised(
-        ("rules.opps_price", release.id, code, str(units)), lambda: _opps_price(store, release, code, units)
-    )
 
 
 def _opps_price(store: Store, release: Release, code: str, units: Decimal) -> PriceEstimate | None:
