@@ -91,10 +91,6 @@ class Checker:
         cache[key] = evaluation
         return evaluation
 
-    def cache_key(self, line: ClaimLine) -> tuple[Any, ...]:
-        """The evaluation cache's key: every field but line_id (a hit also needs the same numbers as written)."""
-        return line_fields(line)
-
     def _evaluate(self, line: ClaimLine) -> Evaluation:
         profile = self.profile(line)
         decision = decide(line, self.store, compounded_code=profile.compound_code)
