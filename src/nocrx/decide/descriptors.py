@@ -105,13 +105,6 @@ def descriptor_route(description: str) -> str | None:
     return None
 
 
-def match_descriptors(
-    codes: tuple[HCPCSCode, ...], ingredient: str, *, day: date, route: str | None, setting: str | None
-) -> list[DescriptorMatch]:
-    """Judge each candidate code: exact, probable, or excluded (with the reason)."""
-    return matches_on(judge_descriptors(codes, ingredient, route=route, setting=setting), day)
-
-
 def judge_descriptors(
     codes: tuple[HCPCSCode, ...], ingredient: str, *, route: str | None, setting: str | None
 ) -> tuple[DescriptorMatch, ...]:
