@@ -28,6 +28,14 @@ FORMATS = (".jsonl", ".csv", ".html")
 COPY_BYTES = 4 << 20
 
 
+def line_outcome(row: dict[str, Any]) -> tuple[str, tuple[str, ...], Decimal | None]:
+    """What a line row adds to the summary: its status, its error codes, and its charge when it has errors."""
+    errors = tuple(f["code"] for f in row["findings"] if f["severity"] == "error")
+    # The charge is written by format_number: always a number.
+    money_at_risk = Decimal(row["charge"]) if row["status"] == "errors" and row["charge"] else None
+    return row["status"], errors, money_at_risk
+
+
 @dataclass(slots=True)
 class Summary:
     lines_read: int = 0
@@ -41,18 +49,12 @@ class Summary:
         if row["record"] == "issue":
             self.issues_by_code[row["finding_codes"]] += 1
             return
-        self.lines_out += 1
-        self.statuses[row["status"]] += 1
-        for finding in row["findings"]:
-            if finding["severity"] == "error":
-                self.errors_by_code[finding["code"]] += 1
-        if row["status"] == "errors" and row["charge"]:
-            self.money_at_risk += Decimal(row["charge"])  # written by format_number: always a number
+        self.add_line(*line_outcome(row))
 
     def add_line(
         self, status: str, error_codes: tuple[str, ...], money_at_risk: Decimal | None, times: int = 1
     ) -> None:
-        """Count ``times`` line rows from what ``add`` reads in one (status, error codes, charge if errors)."""
+        """Count ``times`` line rows with this ``line_outcome`` (status, error codes, charge if errors)."""
         if not times:
             return
         self.lines_out += times

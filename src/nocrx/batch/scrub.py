@@ -25,7 +25,7 @@ from typing import Any
 from nocrx.batch import rows
 from nocrx.batch.classify import is_drug_line, skip_reason
 from nocrx.batch.progress import Progress, Span, open_progress
-from nocrx.batch.report import Summary, report_format, write_jsonl_parts, write_report
+from nocrx.batch.report import Summary, line_outcome, report_format, write_jsonl_parts, write_report
 from nocrx.batch.units import WorkUnit, plan_units
 from nocrx.errors import NocrxError
 from nocrx.x12 import ClaimContext, Issue, PayerMap, ReadLine, load_payer_map
@@ -198,12 +198,11 @@ class LineRows:
         if read.line is None:
             return text  # unreadable: the same segments would fail the same way, but it is rare
         cut = text.index(LINE_PART)  # keys and values are escaped, so the first match is the column
-        errors = tuple(f["code"] for f in row["findings"] if f["severity"] == "error")
-        money = Decimal(row["charge"]) if row["status"] == "errors" and row["charge"] else None
+        status, errors, money = line_outcome(row)
         if len(self.tails) >= ROW_CACHE_SIZE:
             self.finish()
             self.tails.clear()
-        self.tails[key] = _Tail(f"{text[cut:]}\n".encode(), row["status"], errors, money, row["payer"])
+        self.tails[key] = _Tail(f"{text[cut:]}\n".encode(), status, errors, money, row["payer"])
         return text
 
     def _enter(self, context: ClaimContext, payer: str | None) -> None:
